@@ -1,0 +1,17 @@
+namespace TazLab.ImageAutomation.Engine.Setters;
+
+/// <summary>The Kubernetes object a document describes (empty strings when a field is absent), as Flux's commit templates see it.</summary>
+public sealed record ObjectIdentity(string ApiVersion, string Kind, string Name, string Namespace)
+{
+    public static readonly ObjectIdentity Empty = new("", "", "", "");
+}
+
+/// <summary>One marked value that changed.</summary>
+/// <param name="Setter">The marker's <c>$imagepolicy</c> value (<c>ns:policy</c>, <c>ns:policy:tag</c>, ...).</param>
+/// <param name="Policy">The policy whose value was written.</param>
+public sealed record SetterChange(
+    string Path, string RelativePath, int Line, int Column, string Setter, string OldValue, string NewValue,
+    ObjectIdentity Object, SetterPolicy Policy);
+
+/// <summary>A file whose marked values change: its new bytes and what changed in it.</summary>
+public sealed record FileUpdate(string Path, string RelativePath, byte[] NewContent, IReadOnlyList<SetterChange> Changes);
