@@ -77,6 +77,11 @@ function Invoke-Build {
         Copy-Item (Join-Path $native '*') $target
     }
 
+    # Help is built from docs/help in a child pwsh, against the laid-out cmdlets, so it cannot drift from them.
+    if ((Invoke-ChildPwsh -File (Join-Path $root 'tools/Build-Help.ps1') -Arguments @('-ModulePath', $moduleOut, '-DocsPath', (Join-Path $root 'docs/help'))) -ne 0) {
+        throw 'Building the help failed (see above).'
+    }
+
     Write-Host "Built $moduleName $version into $moduleOut"
 }
 
