@@ -85,6 +85,8 @@ Describe 'Dependency isolation from other modules'' YamlDotNet' {
 $other = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Version -eq [version]'16.0.0.0' -and $_.GetName().Name -eq 'YamlDotNet' }
 $deserializer = $other.GetType('YamlDotNet.Serialization.DeserializerBuilder')::new().Build()
 "OTHER=" + $deserializer.Deserialize([IO.StringReader]::new('answer: 42'), [object])['answer']
+$ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'TazLab.ImageAutomation.Engine' }
+"ENGINECONTEXT=" + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($ours).Name
 '@
     }
 
@@ -97,6 +99,7 @@ $deserializer = $other.GetType('YamlDotNet.Serialization.DeserializerBuilder')::
             $result.Output | Should -Match 'NEW=example/app:2.0.0'
             $result.Output | Should -Match 'VERSIONS=16\.0\.0\.0,18\.0\.0\.0'
             $result.Output | Should -Match 'OTHER=42'
+            $result.Output | Should -Match 'ENGINECONTEXT=TazLab.ImageAutomation'
         }
         finally { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
     }
@@ -109,6 +112,7 @@ $deserializer = $other.GetType('YamlDotNet.Serialization.DeserializerBuilder')::
             $result.Output | Should -Match 'NEW=example/app:2.0.0'
             $result.Output | Should -Match 'VERSIONS=16\.0\.0\.0,18\.0\.0\.0'
             $result.Output | Should -Match 'OTHER=42'
+            $result.Output | Should -Match 'ENGINECONTEXT=TazLab.ImageAutomation'
         }
         finally { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
     }
