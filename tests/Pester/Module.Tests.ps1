@@ -90,24 +90,17 @@ $ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName()
 '@
     }
 
-    It 'parses YAML when YamlDotNet 16.3.0 was loaded into the default context before the module' {
+    It 'keeps its own YamlDotNet when YamlDotNet 16.3.0 is loaded into the default context <When> the module' -ForEach @(
+        @{ When = 'before'; OtherFirst = $true }
+        @{ When = 'after'; OtherFirst = $false }
+    ) {
         Test-Path $yamlDotNet16 | Should -BeTrue
         $repository = New-MarkedRepository
         try {
-            $result = Invoke-ChildPwsh -Script ("Add-Type -Path '$yamlDotNet16'`nImport-Module '$modulePath'`n" + (Get-SetterAndCommitScript $repository.Clone) + "`n" + $probe)
-            $result.Error | Should -BeNullOrEmpty
-            $result.Output | Should -Match 'NEW=example/app:2.0.0'
-            $result.Output | Should -Match 'VERSIONS=16\.0\.0\.0,18\.0\.0\.0'
-            $result.Output | Should -Match 'OTHER=42'
-            $result.Output | Should -Match 'ENGINECONTEXT=TazLab.ImageAutomation'
-        }
-        finally { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
-    }
-
-    It 'lets YamlDotNet 16.3.0 load into the default context after the module, and both keep working' {
-        $repository = New-MarkedRepository
-        try {
-            $result = Invoke-ChildPwsh -Script ("Import-Module '$modulePath'`n" + (Get-SetterAndCommitScript $repository.Clone) + "`nAdd-Type -Path '$yamlDotNet16'`n" + $probe)
+            $loadOther = "Add-Type -Path '$yamlDotNet16'"
+            $useModule = "Import-Module '$modulePath'`n" + (Get-SetterAndCommitScript $repository.Clone)
+            $steps = if ($OtherFirst) { $loadOther, $useModule } else { $useModule, $loadOther }
+            $result = Invoke-ChildPwsh -Script (($steps + $probe) -join "`n")
             $result.Error | Should -BeNullOrEmpty
             $result.Output | Should -Match 'NEW=example/app:2.0.0'
             $result.Output | Should -Match 'VERSIONS=16\.0\.0\.0,18\.0\.0\.0'
