@@ -5,6 +5,9 @@ using TazLab.ImageAutomation.Engine.Policies;
 
 namespace TazLab.ImageAutomation.Tests.Policies;
 
+// Inside the namespace, so it wins over the cmdlets' TazLab.ImageAutomation.PolicyOrder.
+using PolicyOrder = TazLab.ImageAutomation.Engine.Policies.PolicyOrder;
+
 /// <summary>Runs every upstream vector in Policies/Conformance against the engine.</summary>
 public class ConformanceTests
 {
