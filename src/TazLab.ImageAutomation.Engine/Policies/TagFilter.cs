@@ -7,6 +7,8 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal sealed class TagFilter(GoRegex regex, string extract)
 {
+    private readonly ExpandTemplate? template = extract.Length == 0 ? null : regex.ParseTemplate(extract);
+
     /// <summary>value → original tag. When several tags give the same value Flux keeps the last it reads, in
     /// descending byte order: the byte-wise smallest tag.</summary>
     public Dictionary<string, string> Apply(IEnumerable<string> tags)
@@ -20,7 +22,7 @@ internal sealed class TagFilter(GoRegex regex, string extract)
                 continue;
             }
 
-            var value = extract.Length == 0 ? tag : regex.Expand(extract, match);
+            var value = template is null ? tag : template.Expand(match);
             if (!result.TryGetValue(value, out var existing) || string.CompareOrdinal(tag, existing) < 0)
             {
                 result[value] = tag;

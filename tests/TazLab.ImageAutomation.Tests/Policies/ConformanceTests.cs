@@ -166,7 +166,7 @@ public class ConformanceTests
         var regex = GoRegex.Compile(c.OptionalString("pattern")!);
         var match = regex.Match(c.OptionalString("input")!);
         Assert.True(match.Success);
-        Assert.Equal(c.OptionalString("result"), regex.Expand(c.OptionalString("template")!, match));
+        Assert.Equal(c.OptionalString("result"), regex.ParseTemplate(c.OptionalString("template")!).Expand(match));
     }
 
     private static TagPolicy BuildPolicy(JsonElement c)
