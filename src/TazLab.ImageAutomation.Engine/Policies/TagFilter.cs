@@ -11,9 +11,9 @@ internal sealed class TagFilter(GoRegex regex, string extract)
 
     /// <summary>value → original tag. When several tags give the same value Flux keeps the last it reads, in
     /// descending byte order: the byte-wise smallest tag.</summary>
-    public Dictionary<string, string> Apply(IEnumerable<string> tags)
+    public Dictionary<string, string> Apply(IReadOnlyCollection<string> tags)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        var result = new Dictionary<string, string>(tags.Count, StringComparer.Ordinal);
         foreach (var tag in tags)
         {
             var match = regex.Match(tag);
