@@ -1,11 +1,55 @@
 # Select-ImagePolicyTag: parameter sets, pipeline input, grouping per image, and the errors for bad input.
-# The selection rules themselves are proven by the xunit conformance suite (tests/TazLab.ImageAutomation.Tests/Policies).
+# The selection rules themselves are proven by the xunit conformance suite (tests/TazLab.ImageAutomation.Tests/Policies);
+# its selection vectors run here once more, through the cmdlet.
+BeforeDiscovery {
+    $conformance = Join-Path $PSScriptRoot '../TazLab.ImageAutomation.Tests/Policies/Conformance'
+    $selectionCases = foreach ($file in Get-ChildItem $conformance -Filter '*.json' | Sort-Object Name) {
+        foreach ($group in (Get-Content $file -Raw | ConvertFrom-Json).groups | Where-Object kind -EQ 'selection') {
+            foreach ($case in $group.cases) { @{ Name = "$($file.BaseName) | $($group.test) | $($case.label)"; Case = $case } }
+        }
+    }
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
 }
 
 Describe 'Select-ImagePolicyTag' {
+    Context 'upstream selection vectors through the cmdlet' {
+        It '<Name>' -ForEach $selectionCases {
+            $arguments = @{ Tag = [string[]] @($Case.tags); Image = 'example/app' }
+            if ($Case.policy.PSObject.Properties.Name -contains 'semver') { $arguments.SemVer = $Case.policy.semver }
+            else {
+                $kind = $Case.policy.PSObject.Properties.Name | Select-Object -First 1
+                $arguments[$kind] = $true
+                if ($Case.policy.$kind) { $arguments.Order = $Case.policy.$kind }
+            }
+            if ($Case.PSObject.Properties.Name -contains 'pattern') { $arguments.Pattern = $Case.pattern }
+            if ($Case.PSObject.Properties.Name -contains 'extract') { $arguments.Extract = $Case.extract }
+
+            if ($Case.error -in 'InvalidSemVerRange', 'InvalidTagPattern') {
+                $thrown = { Select-ImagePolicyTag @arguments } | Should -Throw -PassThru
+                $thrown.FullyQualifiedErrorId | Should -BeLike "$($Case.error),*"
+                return
+            }
+
+            $selection = Select-ImagePolicyTag @arguments -ErrorVariable failures -ErrorAction SilentlyContinue
+            if ($Case.error) {
+                $selection | Should -BeNullOrEmpty
+                $failures[0].FullyQualifiedErrorId | Should -BeLike "$($Case.error),*"
+            }
+            elseif ($null -eq $Case.expect) {
+                $selection | Should -BeNullOrEmpty
+                $failures[0].FullyQualifiedErrorId | Should -BeLike 'PolicyNoMatchingTag,*'
+            }
+            else {
+                $failures.Count | Should -Be 0
+                $selection.Tag | Should -BeExactly $Case.expect
+            }
+        }
+    }
+
     Context 'policies and input' {
         It 'selects by a semver range from -Tag' {
             $tags = '1.0.0', 'v1.2.0', '1.3.0-rc.1', '2.0.0', 'latest'

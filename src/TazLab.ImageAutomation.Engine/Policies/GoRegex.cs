@@ -15,8 +15,6 @@ internal sealed class GoRegex
 {
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
 
-    // Compiled: a few milliseconds once per pattern, four times faster per tag (100,000 tags: 25 ms instead of 105).
-
     private readonly Regex regex;
     private readonly string[] groupNames; // Go group index → name, "" when unnamed; [0] is the whole match
     private readonly int[] groupNumbers; // Go group index → .NET group number
@@ -37,6 +35,8 @@ internal sealed class GoRegex
         try
         {
             var (translated, groupNames) = new Re2Translator(pattern).Translate();
+
+            // Compiled costs a few milliseconds once per pattern and matches about four times faster.
             return new GoRegex(pattern, new Regex(translated, RegexOptions.CultureInvariant | RegexOptions.Compiled, MatchTimeout), groupNames);
         }
         catch (ArgumentException e)
