@@ -21,18 +21,21 @@ internal sealed class SemVerRange
     private const string VersionNoGroups =
         @"v?[0-9|xX*]+(?:\.[0-9|xX*]+)?(?:\.[0-9|xX*]+)?(?:-" + Identifiers + @")?(?:\+" + Identifiers + ")?";
 
+    // Ranges are short; the limit only guards against a pathological one backtracking for long.
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
     private static readonly Regex HyphenRange = new(
-        $"{Space}*({VersionNoGroups}){Space}+-{Space}+({VersionNoGroups}){Space}*", RegexOptions.CultureInvariant);
+        $"{Space}*({VersionNoGroups}){Space}+-{Space}+({VersionNoGroups}){Space}*", RegexOptions.CultureInvariant, MatchTimeout);
 
     private static readonly Regex ValidGroup = new(
         $@"^{Space}*(?:{Operator}){Space}*{VersionNoGroups}{Space}*(?:(?:{Space}+|,{Space}*)(?:{Operator}){Space}*{VersionNoGroups}{Space}*)*\z",
-        RegexOptions.CultureInvariant);
+        RegexOptions.CultureInvariant, MatchTimeout);
 
     private static readonly Regex OneComparison = new(
-        $"(?:{Operator}){Space}*{VersionNoGroups}", RegexOptions.CultureInvariant);
+        $"(?:{Operator}){Space}*{VersionNoGroups}", RegexOptions.CultureInvariant, MatchTimeout);
 
     private static readonly Regex ComparisonParts = new(
-        $@"^{Space}*({Operator}){Space}*({Version}){Space}*\z", RegexOptions.CultureInvariant);
+        $@"^{Space}*({Operator}){Space}*({Version}){Space}*\z", RegexOptions.CultureInvariant, MatchTimeout);
 
     private readonly Group[] groups;
 
@@ -40,6 +43,18 @@ internal sealed class SemVerRange
 
     /// <summary>Parses a range, or throws an <see cref="AutomationException"/> naming it.</summary>
     public static SemVerRange Parse(string range)
+    {
+        try
+        {
+            return ParseGroups(range);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw Invalid(range, "it is too complex to parse");
+        }
+    }
+
+    private static SemVerRange ParseGroups(string range)
     {
         var groups = new List<Group>();
         foreach (var text in RewriteHyphenRanges(range).Split("||"))
