@@ -106,7 +106,7 @@ internal sealed class SemanticVersion : IComparable<SemanticVersion>
         if (c != 0) return c;
         if (Prerelease.Length == 0 || other.Prerelease.Length == 0)
         {
-            return other.Prerelease.Length.CompareTo(Prerelease.Length) switch { < 0 => -1, > 0 => 1, _ => 0 };
+            return (Prerelease.Length == 0).CompareTo(other.Prerelease.Length == 0); // a release outranks its prereleases
         }
 
         return ComparePrerelease(Prerelease, other.Prerelease);
