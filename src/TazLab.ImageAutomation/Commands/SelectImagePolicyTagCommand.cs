@@ -104,7 +104,7 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
             try
             {
                 var selection = policy!.Select(tags);
-                WriteVerbose($"{DescribePolicy()} on image '{image}': {selection.CandidateCount} tag(s) offered, " +
+                WriteVerbose($"{DescribePolicy()} on {Subject(image)}: {selection.CandidateCount} tag(s) offered, " +
                     $"{selection.MatchedCount} candidate(s), selected {selection.Tag ?? "nothing"}.");
                 if (selection.Tag is not null)
                 {
@@ -131,13 +131,14 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
 
     private ErrorRecord NoCandidate(string image, TagSelection selection)
     {
-        var subject = image.Length == 0 ? "the tags given" : $"image '{image}'";
         var message = selection.CandidateCount == 0
-            ? $"No tag to select from for {subject} by {DescribePolicy()}."
-            : $"No tag of {subject} is a candidate for {DescribePolicy()}: {selection.CandidateCount} tag(s) offered, none matched.";
+            ? $"No tag to select from for {Subject(image)} by {DescribePolicy()}."
+            : $"No tag of {Subject(image)} is a candidate for {DescribePolicy()}: {selection.CandidateCount} tag(s) offered, none matched.";
         return ErrorRecords.Create("PolicyNoMatchingTag", ErrorCategory.ObjectNotFound, image, message,
             "Check -Pattern and the policy against the tags Get-RegistryTag lists, or use -AllowEmpty when no candidate is a normal outcome.");
     }
+
+    private static string Subject(string image) => image.Length == 0 ? "the tags given" : $"image '{image}'";
 
     private string DescribePolicy()
     {
