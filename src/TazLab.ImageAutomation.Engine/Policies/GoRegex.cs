@@ -180,8 +180,8 @@ internal sealed class Re2Translator(string pattern)
 
     private readonly StringBuilder output = new();
     private readonly List<string> groupNames = [""];
-    private readonly Stack<bool> multilineStack = new();
-    private bool multiline;
+    private readonly Stack<Flags> enclosingFlags = new();
+    private Flags flags;
     private int pos;
 
     public static string GroupName(int goIndex) => "g" + goIndex.ToString(CultureInfo.InvariantCulture);
@@ -203,18 +203,21 @@ internal sealed class Re2Translator(string pattern)
                     OpenGroup();
                     break;
                 case ')':
-                    if (multilineStack.Count == 0) throw Error("unexpected )");
-                    multiline = multilineStack.Pop();
+                    if (enclosingFlags.Count == 0) throw Error("unexpected )");
+                    flags = enclosingFlags.Pop();
                     output.Append(')');
                     break;
                 case '^':
-                    output.Append(multiline ? @"(?:\A|(?<=\n))" : @"\A");
+                    output.Append(flags.Multiline ? @"(?:\A|(?<=\n))" : @"\A");
                     break;
                 case '$':
-                    output.Append(multiline ? @"(?=\n|\z)" : @"\z");
+                    output.Append(flags.Multiline ? @"(?=\n|\z)" : @"\z");
                     break;
                 case '{':
                     TranslateBrace();
+                    break;
+                case '*' or '+' or '?':
+                    AppendQuantifier(c.ToString());
                     break;
                 default:
                     output.Append(c);
@@ -222,13 +225,13 @@ internal sealed class Re2Translator(string pattern)
             }
         }
 
-        if (multilineStack.Count > 0) throw Error("missing closing )");
+        if (enclosingFlags.Count > 0) throw Error("missing closing )");
         return (output.ToString(), groupNames.ToArray());
     }
 
     private void OpenGroup()
     {
-        multilineStack.Push(multiline);
+        enclosingFlags.Push(flags);
         if (!Next('?'))
         {
             AddCapture("");
@@ -279,14 +282,15 @@ internal sealed class Re2Translator(string pattern)
         output.Append("(?<").Append(GroupName(groupNames.Count - 1)).Append('>');
     }
 
-    /// <summary><c>(?flags)</c> or <c>(?flags:re)</c> with Go's flags i, m, s (U is not supported). We apply
-    /// m ourselves (it changes how ^ and $ are written) and hand i and s to .NET, which scopes them the same way.</summary>
+    /// <summary><c>(?flags)</c> or <c>(?flags:re)</c> with Go's flags i, m, s, U. We apply m (it changes how ^ and
+    /// $ are written) and U (it swaps greedy and lazy quantifiers) ourselves, and hand i and s to .NET, which scopes
+    /// them the same way Go does.</summary>
     private void TranslateFlags()
     {
         var dotnetFlags = new StringBuilder();
         var negated = false;
         var sawFlag = false;
-        var newMultiline = multiline;
+        var newFlags = flags;
         while (pos < pattern.Length)
         {
             var c = pattern[pos++];
@@ -297,11 +301,13 @@ internal sealed class Re2Translator(string pattern)
                     sawFlag = true;
                     break;
                 case 'm':
-                    newMultiline = !negated;
+                    newFlags = newFlags with { Multiline = !negated };
                     sawFlag = true;
                     break;
                 case 'U':
-                    throw Error("the ungreedy flag (?U) is not supported; use lazy quantifiers such as *? instead");
+                    newFlags = newFlags with { Ungreedy = !negated };
+                    sawFlag = true;
+                    break;
                 case '-':
                     if (negated) throw Error("invalid or unsupported Perl syntax: a second '-' in the flags of (?");
                     negated = true;
@@ -310,20 +316,19 @@ internal sealed class Re2Translator(string pattern)
                     break;
                 case ':' or ')':
                     if (negated && !sawFlag) throw Error("missing flag after '-' in (?");
-                    var flags = dotnetFlags.ToString().TrimEnd('-');
+                    var inline = dotnetFlags.ToString().TrimEnd('-');
                     if (c == ':')
                     {
-                        multiline = newMultiline;
-                        output.Append("(?").Append(flags).Append(':');
+                        output.Append("(?").Append(inline).Append(':');
                     }
                     else
                     {
                         // (?flags) changes the enclosing group from here on; it opens no group itself.
-                        multilineStack.Pop();
-                        multiline = newMultiline;
-                        if (flags.Length > 0) output.Append("(?").Append(flags).Append(')');
+                        enclosingFlags.Pop();
+                        if (inline.Length > 0) output.Append("(?").Append(inline).Append(')');
                     }
 
+                    flags = newFlags;
                     return;
                 default:
                     throw Error("invalid or unsupported Perl syntax: (?" + c);
@@ -331,6 +336,14 @@ internal sealed class Re2Translator(string pattern)
         }
 
         throw Error("missing closing )");
+    }
+
+    /// <summary>A quantifier and its optional lazy <c>?</c>; under <c>(?U)</c> Go swaps the two meanings.</summary>
+    private void AppendQuantifier(string quantifier)
+    {
+        var lazy = Next('?') != flags.Ungreedy;
+        output.Append(quantifier);
+        if (lazy) output.Append('?');
     }
 
     private void TranslateBrace()
@@ -351,8 +364,8 @@ internal sealed class Re2Translator(string pattern)
             throw Error($"invalid repeat count {{{m.Value}");
         }
 
-        output.Append('{').Append(m.Value);
         pos += m.Length;
+        AppendQuantifier("{" + m.Value);
     }
 
     private void TranslateEscape()
@@ -582,6 +595,9 @@ internal sealed class Re2Translator(string pattern)
     private bool PeekAt(int offset, char c) => pos + offset < pattern.Length && pattern[pos + offset] == c;
 
     private static ArgumentException Error(string message) => new(message);
+
+    /// <summary>The Go flags we translate ourselves, scoped like groups.</summary>
+    private readonly record struct Flags(bool Multiline, bool Ungreedy);
 
     /// <summary>A character class as ranges of UTF-16 code units (plus any \p{...} tokens), rendered with every
     /// character escaped so nothing in it means something else to .NET (such as class subtraction).</summary>
