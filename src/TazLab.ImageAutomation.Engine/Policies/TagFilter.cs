@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace TazLab.ImageAutomation.Engine.Policies;
 
 /// <summary>
@@ -23,9 +25,10 @@ internal sealed class TagFilter(GoRegex regex, string extract)
             }
 
             var value = template is null ? tag : template.Expand(match);
-            if (!result.TryGetValue(value, out var existing) || string.CompareOrdinal(tag, existing) < 0)
+            ref var kept = ref CollectionsMarshal.GetValueRefOrAddDefault(result, value, out var exists);
+            if (!exists || string.CompareOrdinal(tag, kept) < 0)
             {
-                result[value] = tag;
+                kept = tag;
             }
         }
 
