@@ -1,290 +1,584 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Registry;
 
-/// <summary>Lists tags through the OCI distribution API (<c>GET /v2/&lt;name&gt;/tags/list</c>).</summary>
-public sealed class RegistryClient
+/// <summary>
+/// Lists tags through the OCI distribution API (<c>GET /v2/&lt;name&gt;/tags/list</c>) and looks up manifest digests,
+/// with the token/Basic handshakes, credential sources, TLS rules, mirrors and retries described in docs/registry.md.
+/// Safe to use from several threads at once.
+/// </summary>
+public sealed partial class RegistryClient
 {
-    private const int PageSize = 1000;
-    private const int MaxPages = 10_000;
+    /// <summary>Tags asked for per page: go-containerregistry's (and so Flux's) size; ECR rejects more.</summary>
+    public const int PageSize = 1000;
 
-    // One pooled client for the process: connection reuse matters when a runbook lists many images.
-    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.All,
-    })
-    {
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-    };
+    private static readonly string[] ManifestMediaTypes =
+    [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ];
 
-    private readonly HttpClient http;
-    private readonly IEngineLog log;
+    private readonly RegistryOptions options;
+    private readonly RegistryTransport transport;
+    private readonly TagExclusion exclusion;
+    private readonly RegistryMirrors mirrors;
+    private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> credentials = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<DockerConfigCredentials?> dockerConfig;
 
-    public RegistryClient(IEngineLog? log = null, HttpClient? http = null)
+    /// <exception cref="AutomationException">An exclusion pattern, mirror URL or CA file is invalid.</exception>
+    public RegistryClient(RegistryOptions? options = null)
     {
-        this.http = http ?? SharedHttp;
-        this.log = log ?? NullEngineLog.Instance;
+        this.options = options ?? new RegistryOptions();
+        exclusion = new TagExclusion(this.options.ExcludePatterns);
+        mirrors = new RegistryMirrors(this.options.Mirrors, this.options.AllowInsecureHttp);
+        transport = RegistryTransport.For(this.options);
+        dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
     }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every tag of <paramref name="image"/> minus the excluded ones, each once, in ordinal order
+    /// (registries return directory order or oldest-first, so their order means nothing).
+    /// </summary>
+    public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, IEngineLog? log, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        var baseUri = new Uri($"{SchemeFor(image.ApiHost)}://{image.ApiHost}/");
-        var next = new Uri(baseUri, $"v2/{image.Repository}/tags/list?n={PageSize}");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var tags = new List<ListedTag>();
-        string? bearer = null;
-        try
+        var session = await StartAsync(image, log, cancellationToken).ConfigureAwait(false);
+        return await session.RunAsync(ListPagesAsync, options.Timeout).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The digest of the manifest or index <paramref name="tag"/> points at (<c>Docker-Content-Digest</c> of a HEAD,
+    /// which Docker Hub does not count as a pull), as Flux's digest reflection fetches it.
+    /// </summary>
+    public async Task<string> GetDigestAsync(ImageReference image, string tag, IEngineLog? log, CancellationToken cancellationToken)
+    {
+        if (!TagPattern().IsMatch(tag))
         {
-            for (var page = 0; next is not null; page++)
+            throw new AutomationException(ErrorKind.InvalidArgument, "InvalidTag",
+                $"'{tag}' is not a valid tag for image '{image.Original}'.", tag,
+                "Tags are 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.");
+        }
+
+        var session = await StartAsync(image, log, cancellationToken).ConfigureAwait(false);
+        return await session.RunAsync(s => HeadDigestAsync(s, tag), options.Timeout).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<ListedTag>> ListPagesAsync(Session session)
+    {
+        var image = session.Image;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Uri(session.BaseUri, $"v2/{image.Repository}/tags/list?n={PageSize}");
+        var excluded = 0;
+        for (var page = 1; next is not null; page++)
+        {
+            if (page > options.MaxPages)
             {
-                if (page == MaxPages)
+                session.Log.Warning($"Stopped listing '{image.Original}' after {options.MaxPages} pages; tags on later pages are missing. The registry may be paging in small steps or looping.");
+                break;
+            }
+
+            if (!visited.Add(next.AbsoluteUri))
+            {
+                session.Log.Warning($"Registry {session.Subject.Registry} sent a Link back to a page already read ({next.PathAndQuery}) for '{image.Original}'; stopped there.");
+                break;
+            }
+
+            session.Log.Verbose($"GET {next}");
+            using var response = await session.SendAsync(HttpMethod.Get, next, "application/json").ConfigureAwait(false);
+            if (response.Status != HttpStatusCode.OK)
+            {
+                throw Failure(session, response, "list tags of");
+            }
+
+            var tags = ReadTags(session, response);
+            foreach (var tag in tags)
+            {
+                if (exclusion.IsExcluded(tag))
                 {
-                    log.Warning($"Stopped listing '{image.Original}' after {MaxPages} pages.");
-                    break;
+                    excluded++;
                 }
-
-                log.Verbose($"GET {next}");
-                var (response, token) = await SendAsync(image, next, bearer, timeout.Token).ConfigureAwait(false);
-                bearer = token;
-                using (response)
+                else
                 {
-                    await EnsureSuccessAsync(image, response).ConfigureAwait(false);
-                    foreach (var tag in await ReadTagsAsync(image, response, timeout.Token).ConfigureAwait(false))
-                    {
-                        if (seen.Add(tag))
-                        {
-                            tags.Add(new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null));
-                        }
-                    }
-
-                    next = NextPage(next, response);
+                    seen.Add(tag);
                 }
             }
+
+            next = NextPage(session, next, response);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", exclusion.Patterns)})" : "")}.");
+        return seen.Order(StringComparer.Ordinal)
+            .Select(tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null))
+            .ToList();
+    }
+
+    private static async Task<string> HeadDigestAsync(Session session, string tag)
+    {
+        var uri = new Uri(session.BaseUri, $"v2/{session.Image.Repository}/manifests/{tag}");
+        session.Log.Verbose($"HEAD {uri}");
+        using (var head = await session.SendAsync(HttpMethod.Head, uri, ManifestMediaTypes).ConfigureAwait(false))
         {
-            throw new AutomationException(ErrorKind.OperationTimeout, "RegistryTimeout",
-                $"Listing tags of '{image.Original}' at registry '{image.Registry}' took longer than {Timeout.TotalSeconds:0.#} s.",
-                image.Original, "Raise -TimeoutSec, or check the registry's health.");
+            if (head.Status != HttpStatusCode.OK)
+            {
+                throw Failure(session, head, $"find tag '{tag}' of");
+            }
+
+            if (head.Header("Docker-Content-Digest") is { Length: > 0 } digest)
+            {
+                return digest;
+            }
+        }
+
+        // The header is optional in the OCI spec; the digest is by definition the sha256 of the manifest bytes.
+        session.Log.Verbose($"GET {uri} (the registry sent no Docker-Content-Digest)");
+        using var get = await session.SendAsync(HttpMethod.Get, uri, ManifestMediaTypes).ConfigureAwait(false);
+        if (get.Status != HttpStatusCode.OK)
+        {
+            throw Failure(session, get, $"find tag '{tag}' of");
+        }
+
+        return "sha256:" + Convert.ToHexString(SHA256.HashData(get.Body)).ToLowerInvariant();
+    }
+
+    private async Task<Session> StartAsync(ImageReference image, IEngineLog? log, CancellationToken ct)
+    {
+        var mirror = mirrors.For(image.Registry);
+        var host = mirror?.Authority ?? image.ApiHost;
+        var subject = new RequestSubject(image.Original, mirror is null ? image.Registry : $"{image.Registry}' (mirror '{mirror.GetLeftPart(UriPartial.Authority)}");
+        var session = new Session(this, image, subject, log ?? NullEngineLog.Instance, ct);
+        try
+        {
+            session.BaseUri = mirror ?? await ResolveBaseUriAsync(session, host).ConfigureAwait(false);
+            session.Credential = await CredentialForAsync(host, session.Log, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw session.TimedOut(options.Timeout);
+        }
+
+        if (session.Credential is not null)
+        {
+            session.Log.Verbose($"Using {session.Credential} for {host}.");
+        }
+
+        return session;
+    }
+
+    private Task<RegistryCredential?> CredentialForAsync(string host, IEngineLog log, CancellationToken ct)
+    {
+        if (options.Credential is not null)
+        {
+            return Task.FromResult<RegistryCredential?>(options.Credential);
+        }
+
+        // One lookup per host per client, so fifty images on one registry run the credential helper once.
+        return credentials.GetOrAdd(host, h => dockerConfig.Value is { } config ? config.FindAsync(h, log, ct) : Task.FromResult<RegistryCredential?>(null));
+    }
+
+    /// <summary>
+    /// HTTPS, except that loopback registries (and any registry with AllowInsecureHttp) may speak plain HTTP:
+    /// like go-containerregistry, try HTTPS first and fall back only when the server does not speak TLS at all.
+    /// A certificate that fails verification is an error, never a reason to fall back.
+    /// </summary>
+    private async Task<Uri> ResolveBaseUriAsync(Session session, string host)
+    {
+        var httpAllowed = options.AllowInsecureHttp || RegistryMirrors.IsLoopback(host);
+        var known = options.Cache.SchemeFor(host);
+        if (!httpAllowed || known == "https" || known == "http")
+        {
+            return new Uri($"{(httpAllowed ? known ?? "https" : "https")}://{host}/");
+        }
+
+        var https = new Uri($"https://{host}/");
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(https, "v2/"));
+        string scheme;
+        try
+        {
+            using var answer = await transport.Http.SendAsync(probe, timeout.Token).ConfigureAwait(false);
+            scheme = "https";
+        }
+        catch (HttpRequestException e) when (RegistryTransport.IsPlainHttpServer(e, probe))
+        {
+            scheme = "http";
         }
         catch (HttpRequestException e)
         {
-            throw new AutomationException(ErrorKind.ConnectionError, "RegistryUnreachable",
-                $"Cannot reach registry '{image.Registry}' to list tags of '{image.Original}': {e.Message}",
-                image.Original, "Check that the registry is running and that the host and port are right.", e);
+            throw RegistryTransport.Describe(session.Subject, e, probe);
         }
 
-        return tags;
+        session.Log.Verbose($"{host} speaks {scheme.ToUpperInvariant()}.");
+        options.Cache.RememberScheme(host, scheme);
+        return new Uri($"{scheme}://{host}/");
     }
 
-    internal static string SchemeFor(string host)
+    private static IEnumerable<string> ReadTags(Session session, RegistryResponse response)
     {
-        var hostOnly = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
-        var loopback = hostOnly is "localhost" or "[::1]" || hostOnly.EndsWith(".localhost", StringComparison.Ordinal)
-            || (IPAddress.TryParse(hostOnly.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-        return loopback ? "http" : "https";
-    }
-
-    private async Task<(HttpResponseMessage Response, string? Bearer)> SendAsync(
-        ImageReference image, Uri uri, string? bearer, CancellationToken ct)
-    {
-        var response = await http.SendAsync(Get(uri, bearer), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || bearer is not null)
+        try
         {
-            return (response, bearer);
-        }
-
-        var challenge = response.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase));
-        if (challenge?.Parameter is null)
-        {
-            return (response, bearer);
-        }
-
-        response.Dispose();
-        var token = await FetchAnonymousTokenAsync(image, challenge.Parameter, ct).ConfigureAwait(false);
-        var retried = await http.SendAsync(Get(uri, token), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        return (retried, token);
-    }
-
-    private async Task<string> FetchAnonymousTokenAsync(ImageReference image, string challenge, CancellationToken ct)
-    {
-        var parameters = ParseChallengeParameters(challenge);
-        if (!parameters.TryGetValue("realm", out var realm))
-        {
-            throw new AutomationException(ErrorKind.AuthenticationError, "RegistryChallengeInvalid",
-                $"Registry '{image.Registry}' asked for a token without naming a realm.", image.Original);
-        }
-
-        var query = new List<string>();
-        if (parameters.TryGetValue("service", out var service))
-        {
-            query.Add("service=" + Uri.EscapeDataString(service));
-        }
-
-        query.Add("scope=" + Uri.EscapeDataString($"repository:{image.Repository}:pull"));
-        var tokenUri = new Uri(realm + (realm.Contains('?') ? "&" : "?") + string.Join("&", query));
-        log.Verbose($"GET {tokenUri.GetLeftPart(UriPartial.Path)} (anonymous token)");
-        using var response = await http.GetAsync(tokenUri, ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(image, response).ConfigureAwait(false);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-        foreach (var name in new[] { "token", "access_token" })
-        {
-            if (json.RootElement.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } token)
+            using var json = JsonDocument.Parse(response.Body);
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
             {
-                return token;
-            }
-        }
-
-        throw new AutomationException(ErrorKind.AuthenticationError, "RegistryTokenMissing",
-            $"The token service of registry '{image.Registry}' answered without a token.", image.Original);
-    }
-
-    internal static Dictionary<string, string> ParseChallengeParameters(string parameter)
-    {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var i = 0;
-        while (i < parameter.Length)
-        {
-            while (i < parameter.Length && (parameter[i] == ',' || char.IsWhiteSpace(parameter[i]))) i++;
-            var eq = parameter.IndexOf('=', i);
-            if (eq < 0) break;
-            var key = parameter[i..eq].Trim();
-            i = eq + 1;
-            string value;
-            if (i < parameter.Length && parameter[i] == '"')
-            {
-                var sb = new System.Text.StringBuilder();
-                for (i++; i < parameter.Length && parameter[i] != '"'; i++)
-                {
-                    if (parameter[i] == '\\' && i + 1 < parameter.Length) i++;
-                    sb.Append(parameter[i]);
-                }
-
-                i++;
-                value = sb.ToString();
-            }
-            else
-            {
-                var end = parameter.IndexOf(',', i);
-                if (end < 0) end = parameter.Length;
-                value = parameter[i..end].Trim();
-                i = end;
+                return [];
             }
 
-            result[key] = value;
+            // Some registries (Nexus) put null or empty strings in the list; they are not tags.
+            return tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)
+                .Where(t => t.Length > 0).ToList();
         }
-
-        return result;
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new AutomationException(ErrorKind.InvalidData, "RegistryResponseInvalid",
+                $"Registry '{session.Subject.Registry}' sent a tag list for '{session.Image.Original}' that is not valid JSON.",
+                session.Image.Original, "Retry later; if it persists the registry or a proxy in between is truncating responses.", e);
+        }
     }
 
-    private static HttpRequestMessage Get(Uri uri, string? bearer)
+    /// <summary>The next page from <c>Link: &lt;…&gt;; rel="next"</c>, taken verbatim and resolved against the request; same origin only.</summary>
+    private static Uri? NextPage(Session session, Uri current, RegistryResponse response)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (bearer is not null)
+        if (LinkHeader.NextTarget(response.Headers("Link")) is not { } target)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            return null;
         }
 
-        return request;
+        if (!Uri.TryCreate(current, target, out var next) || (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps))
+        {
+            session.Log.Warning($"Registry {session.Subject.Registry} sent an unusable Link '{target}' for '{session.Image.Original}'; stopped there.");
+            return null;
+        }
+
+        if (Uri.Compare(next, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            session.Log.Warning($"Registry {session.Subject.Registry} sent a Link to another origin ({next.GetLeftPart(UriPartial.Authority)}) for '{session.Image.Original}'; not followed, so credentials stay with the registry.");
+            return null;
+        }
+
+        return next;
     }
 
-    private static async Task EnsureSuccessAsync(ImageReference image, HttpResponseMessage response)
+    internal static AutomationException Failure(Session session, RegistryResponse response, string action)
     {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        var code = RegistryErrorCode(body);
-        var where = $"registry '{image.Registry}' for image '{image.Original}'";
-        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}{(code is null ? "" : $" ({code})")}";
-        throw response.StatusCode switch
+        var (codes, messages) = RegistryErrors(response.Body);
+        var image = session.Image.Original;
+        var where = $"registry '{session.Subject.Registry}'";
+        var status = $"{(int)response.Status} {response.Message.ReasonPhrase}{(codes.Length > 0 ? $" {codes}" : "")}{(messages.Length > 0 ? $": {messages}" : "")}";
+        var who = session.Credential is null ? "anonymously" : $"as {session.Credential}";
+        return response.Status switch
         {
             HttpStatusCode.Unauthorized => new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
-                $"Authentication failed at {where}: {status}.", image.Original, "Pass -Credential or log in with 'docker login'."),
+                $"Could not {action} '{image}': {where} refused access {who} ({status}).", image,
+                session.Credential is null
+                    ? "Pass -Credential, or log in with 'docker login' so config.json holds credentials for this registry."
+                    : "Check the user name and password or token, and that it may pull this repository."),
             HttpStatusCode.Forbidden => new AutomationException(ErrorKind.PermissionDenied, "RegistryPermissionDenied",
-                $"Access denied at {where}: {status}.", image.Original, "Check that the account may pull this repository."),
+                $"Could not {action} '{image}': {where} denied access {who} ({status}).", image,
+                "Check that the account may pull this repository."),
             HttpStatusCode.NotFound => new AutomationException(ErrorKind.ObjectNotFound, "RegistryRepositoryNotFound",
-                $"Repository not found at {where}: {status}.", image.Original, "Check the image name for typos."),
+                $"Could not {action} '{image}': {where} does not know it ({status}).", image,
+                "Check the image name (and tag) for typos, and that it was pushed to this registry."),
             HttpStatusCode.TooManyRequests => new AutomationException(ErrorKind.LimitsExceeded, "RegistryRateLimited",
-                $"Rate limited by {where}: {status}.", image.Original, "Wait and try again, or authenticate to get a higher limit."),
-            _ => new AutomationException(ErrorKind.ConnectionError, "RegistryRequestFailed",
-                $"Request to {where} failed: {status}.", image.Original, null),
+                $"Could not {action} '{image}': {where} is rate limiting requests ({status}) and still was after retries.", image,
+                "Wait and try again, list fewer images at once (-ThrottleLimit), or authenticate for a higher limit."),
+            >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout => new AutomationException(ErrorKind.ConnectionError, "RegistryUnavailable",
+                $"Could not {action} '{image}': {where} answered {status}.", image, "The registry is failing; retry later."),
+            _ => new AutomationException(ErrorKind.InvalidOperation, "RegistryRequestFailed",
+                $"Could not {action} '{image}': {where} answered {status}.", image,
+                "Check the image name and that the address is a registry (plain HTTP to a TLS port answers 400)."),
         };
     }
 
-    private static string? RegistryErrorCode(string body)
+    /// <summary>The <c>errors[].code</c> and <c>errors[].message</c> of a registry error body, when it is one.</summary>
+    private static (string Codes, string Messages) RegistryErrors(byte[] body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            if (json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
             {
-                return string.Join(", ", errors.EnumerateArray()
-                    .Select(e => e.TryGetProperty("code", out var c) ? c.GetString() : null)
-                    .Where(c => c is not null));
+                var list = errors.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).ToList();
+                string Join(string name) => string.Join("; ", list
+                    .Select(e => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
+                    .Where(v => !string.IsNullOrEmpty(v)).Distinct());
+                return (Join("code"), Join("message"));
             }
         }
         catch (JsonException)
         {
         }
 
-        return null;
+        return ("", "");
     }
 
-    private static async Task<IEnumerable<string>> ReadTagsAsync(ImageReference image, HttpResponseMessage response, CancellationToken ct)
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")]
+    private static partial System.Text.RegularExpressions.Regex TagPattern();
+
+    /// <summary>One image's conversation with its registry: where, as whom, and the Authorization header in use.</summary>
+    internal sealed class Session(RegistryClient client, ImageReference image, RequestSubject subject, IEngineLog log, CancellationToken ct)
     {
-        try
+        private CancellationToken requestToken = ct;
+
+        public ImageReference Image { get; } = image;
+
+        public RequestSubject Subject { get; } = subject;
+
+        public IEngineLog Log { get; } = log;
+
+        public CancellationToken CancellationToken { get; } = ct;
+
+        public Uri BaseUri { get; set; } = null!;
+
+        public RegistryCredential? Credential { get; set; }
+
+        /// <summary>The header value sent with every request; a secret, so never logged.</summary>
+        private string? Authorization { get; set; }
+
+        private string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
+
+        private string Scope => $"repository:{Image.Repository}:pull";
+
+        private RegistryOptions Options => client.options;
+
+        public async Task<T> RunAsync<T>(Func<Session, Task<T>> work, TimeSpan timeout)
         {
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-            if (!json.RootElement.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(CancellationToken);
+            limit.CancelAfter(timeout);
+            requestToken = limit.Token;
+            try
             {
-                return [];
+                return await work(this).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!CancellationToken.IsCancellationRequested)
+            {
+                throw TimedOut(timeout);
+            }
+        }
+
+        public AutomationException TimedOut(TimeSpan timeout) =>
+            new(ErrorKind.OperationTimeout, "RegistryTimeout",
+                $"Registry '{Subject.Registry}' did not finish answering for '{Image.Original}' within {timeout.TotalSeconds:0.#} s.",
+                Image.Original, "Raise -TimeoutSec, or check the registry's health.");
+
+        /// <summary>
+        /// Sends one request, answering an authentication challenge when the registry raises one, and falling back
+        /// to anonymous access once when credentials are refused with DENIED and no challenge (ghcr.io's answer to stale logins).
+        /// </summary>
+        public async Task<RegistryResponse> SendAsync(HttpMethod method, Uri uri, params string[] accept)
+        {
+            Authorization ??= await CachedAuthorizationAsync().ConfigureAwait(false);
+            var answeredChallenge = false;
+            while (true)
+            {
+                var authorization = Authorization;
+                var response = await client.transport.SendAsync(() => Request(method, uri, accept, authorization), Options.Retry, Subject, Log,
+                    Options.Cache.Time, requestToken).ConfigureAwait(false);
+                ReportRateLimit(response);
+                if (response.Status == HttpStatusCode.Unauthorized && !answeredChallenge
+                    && AuthChallenge.Preferred(AuthChallenge.Parse(response.Headers("WWW-Authenticate"))) is { } challenge)
+                {
+                    answeredChallenge = true;
+                    response.Dispose();
+                    Options.Cache.RememberChallenge(Origin, challenge);
+                    Authorization = await AuthorizeAsync(challenge, fresh: true).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (IsDeniedWithoutChallenge(response) && Credential is not null)
+                {
+                    response.Dispose();
+                    FallBackToAnonymous();
+                    answeredChallenge = false;
+                    Authorization = await CachedAuthorizationAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                return response;
+            }
+        }
+
+        private void FallBackToAnonymous()
+        {
+            Log.Warning($"Registry '{Subject.Registry}' refused {Credential} with DENIED; listing '{Image.Original}' anonymously instead.");
+            Credential = null;
+            Authorization = null;
+        }
+
+        private static bool IsDeniedWithoutChallenge(RegistryResponse response) =>
+            response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden
+            && !response.Headers("WWW-Authenticate").Any()
+            && RegistryErrors(response.Body).Codes.Contains("DENIED", StringComparison.Ordinal);
+
+        /// <summary>Authorization for a registry whose challenge is already known, so a warm session skips the 401 round trip.</summary>
+        private Task<string?> CachedAuthorizationAsync() =>
+            Options.Cache.ChallengeFor(Origin) is { } known ? AuthorizeAsync(known, fresh: false) : Task.FromResult<string?>(null);
+
+        private async Task<string?> AuthorizeAsync(AuthChallenge challenge, bool fresh)
+        {
+            if (challenge.IsBasic)
+            {
+                return Credential is null ? null : "Basic " + Credential.BasicHeaderValue;
             }
 
-            return tags.EnumerateArray().Select(t => t.GetString()).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new AutomationException(ErrorKind.InvalidData, "RegistryResponseInvalid",
-                $"Registry '{image.Registry}' sent a tag list for '{image.Original}' that is not valid JSON: {e.Message}",
-                image.Original, null, e);
-        }
-    }
-
-    /// <summary>The <c>rel="next"</c> target of a <c>Link</c> header, resolved against the request, same origin only.</summary>
-    internal static Uri? NextPage(Uri current, HttpResponseMessage response)
-    {
-        if (!response.Headers.TryGetValues("Link", out var links))
-        {
-            return null;
-        }
-
-        foreach (var link in links.SelectMany(l => l.Split(',')))
-        {
-            var open = link.IndexOf('<');
-            var close = link.IndexOf('>', open + 1);
-            if (open < 0 || close < 0 || !link[(close + 1)..].Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase))
+            if (challenge["realm"] is not { } realmText || !Uri.TryCreate(realmText, UriKind.Absolute, out var realm)
+                || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
             {
-                continue;
+                throw new AutomationException(ErrorKind.AuthenticationError, "RegistryChallengeInvalid",
+                    $"Registry '{Subject.Registry}' asked for a token for '{Image.Original}' without naming a usable realm URL.",
+                    Image.Original, "The registry's auth configuration is broken; report it to its operator.");
             }
 
-            var target = new Uri(current, link[(open + 1)..close]);
-            return Uri.Compare(target, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
-                ? target
-                : null;
+            // The scope a challenge names (insufficient_scope) is asked for too; some token services read only the first.
+            var scopes = new[] { Scope, challenge["scope"] ?? "" }.Where(s => s.Length > 0).Distinct().ToArray();
+            var service = challenge["service"] ?? "";
+            var key = new TokenKey(realm.AbsoluteUri, service, string.Join(" ", scopes), Credential?.CacheKey ?? "");
+            if (fresh)
+            {
+                Options.Cache.ForgetToken(key);
+            }
+            else if (Options.Cache.TokenFor(key) is { } cached)
+            {
+                return "Bearer " + cached;
+            }
+
+            var token = await FetchTokenAsync(realm, service, scopes, key).ConfigureAwait(false);
+            return "Bearer " + token;
         }
 
-        return null;
+        private async Task<string> FetchTokenAsync(Uri realm, string service, string[] scopes, TokenKey key)
+        {
+            if (Credential is not null && realm.Scheme == Uri.UriSchemeHttp && !Options.AllowInsecureHttp && !RegistryMirrors.IsLoopback(realm.Authority))
+            {
+                throw new AutomationException(ErrorKind.AuthenticationError, "RegistryRealmInsecure",
+                    $"Registry '{Subject.Registry}' wants credentials sent to the plain-HTTP token service {realm.GetLeftPart(UriPartial.Path)}; refused.",
+                    Image.Original, "Use a registry whose token service is HTTPS, or pass -AllowInsecureHttp if you accept sending the password unencrypted.");
+            }
+
+            Log.Verbose($"Token for {string.Join(" ", scopes)} from {realm.GetLeftPart(UriPartial.Path)} ({(Credential is null ? "anonymous" : Credential.ToString())}).");
+            using var response = await client.transport.SendAsync(() => TokenRequest(realm, service, scopes), Options.Retry, Subject, Log,
+                Options.Cache.Time, requestToken).ConfigureAwait(false);
+            if (response.Status != HttpStatusCode.OK)
+            {
+                if (Credential is not null && IsDeniedWithoutChallenge(response))
+                {
+                    FallBackToAnonymous();
+                    return await FetchTokenAsync(realm, service, scopes, key with { Account = "" }).ConfigureAwait(false);
+                }
+
+                throw TokenFailure(realm, response);
+            }
+
+            var (token, expiresAt) = ReadToken(response.Body);
+            Options.Cache.RememberToken(key, token, expiresAt);
+            return token;
+        }
+
+        private HttpRequestMessage TokenRequest(Uri realm, string service, string[] scopes)
+        {
+            var fields = new List<KeyValuePair<string, string>>();
+            if (service.Length > 0)
+            {
+                fields.Add(new("service", service));
+            }
+
+            fields.AddRange(scopes.Select(s => new KeyValuePair<string, string>("scope", s)));
+            if (Credential is { IsIdentityToken: true })
+            {
+                // docker's identity token is an OAuth2 refresh token (distribution oauth.md).
+                fields.AddRange([new("grant_type", "refresh_token"), new("client_id", "tazlab-imageautomation"), new("refresh_token", Credential.Secret)]);
+                return new HttpRequestMessage(HttpMethod.Post, realm) { Content = new FormUrlEncodedContent(fields) };
+            }
+
+            if (Credential is not null)
+            {
+                fields.Add(new("account", Credential.Username));
+            }
+
+            var query = string.Join("&", fields.Select(f => $"{Uri.EscapeDataString(f.Key)}={Uri.EscapeDataString(f.Value)}"));
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(realm + (realm.Query.Length > 0 ? "&" : "?") + query));
+            if (Credential is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Credential.BasicHeaderValue);
+            }
+
+            return request;
+        }
+
+        private (string Token, DateTimeOffset ExpiresAt) ReadToken(byte[] body)
+        {
+            try
+            {
+                using var json = JsonDocument.Parse(body);
+                var root = json.RootElement;
+                string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+                var token = Text("token") is { Length: > 0 } t ? t : Text("access_token");
+                if (string.IsNullOrEmpty(token))
+                {
+                    throw new JsonException("no token");
+                }
+
+                // expires_in defaults to 60 s and is never less (distribution token.md); issued_at defaults to now.
+                var lifetime = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var seconds)
+                    ? Math.Max(seconds, 60) : 60;
+                var now = Options.Cache.Time.GetUtcNow();
+                var issued = Text("issued_at") is { } at && DateTimeOffset.TryParse(at, out var parsed) && parsed < now ? parsed : now;
+                return (token, issued.AddSeconds(lifetime));
+            }
+            catch (JsonException)
+            {
+                throw new AutomationException(ErrorKind.AuthenticationError, "RegistryTokenMissing",
+                    $"The token service of registry '{Subject.Registry}' answered without a token for '{Image.Original}'.",
+                    Image.Original, "The registry's token service is misbehaving; retry later or report it.");
+            }
+        }
+
+        private AutomationException TokenFailure(Uri realm, RegistryResponse response)
+        {
+            var service = realm.GetLeftPart(UriPartial.Path);
+            if (response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                return new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
+                    $"The token service {service} of registry '{Subject.Registry}' refused {(Credential is null ? "anonymous access" : Credential.ToString())} for '{Image.Original}' ({(int)response.Status} {response.Message.ReasonPhrase}).",
+                    Image.Original, Credential is null
+                        ? "Pass -Credential, or log in with 'docker login' so config.json holds credentials for this registry."
+                        : "Check the user name and password or token.");
+            }
+
+            return Failure(this, response, "get a token to read");
+        }
+
+        private void ReportRateLimit(RegistryResponse response)
+        {
+            if (response.Header("ratelimit-remaining") is { } remaining)
+            {
+                var limit = response.Header("ratelimit-limit");
+                Log.Verbose($"Docker Hub pull limit: {remaining.Split(';')[0]} left{(limit is null ? "" : $" of {limit.Split(';')[0]}")} (window {remaining.Split(";w=").ElementAtOrDefault(1) ?? "?"} s).");
+            }
+        }
+
+        private static HttpRequestMessage Request(HttpMethod method, Uri uri, string[] accept, string? authorization)
+        {
+            var request = new HttpRequestMessage(method, uri);
+            foreach (var type in accept)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            if (authorization is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
+            return request;
+        }
     }
 }
