@@ -175,6 +175,9 @@ internal sealed record FakeResponse(int Status, string Body = "")
     /// <summary>Announce this Content-Length instead of the body's.</summary>
     public int? ContentLength { get; init; }
 
+    public FakeResponse WithHeader(string name, string value) =>
+        this with { Headers = new(Headers, StringComparer.OrdinalIgnoreCase) { [name] = value } };
+
     public static FakeResponse Tags(IEnumerable<string> tags, string? link = null)
     {
         var response = new FakeResponse(200, System.Text.Json.JsonSerializer.Serialize(new { name = "x", tags }));

@@ -44,6 +44,10 @@ internal sealed class TokenIssuer : IAsyncDisposable
                 : request.Target.Split('?').ElementAtOrDefault(1)?.Split('&').Where(p => p.StartsWith("scope=")).Select(p => Uri.UnescapeDataString(p[6..])) ?? [];
             var token = Sign(scopes.ToList());
             IssuedTokens.Add(token);
+            if (presented)
+            {
+                TokensForCredentials.Add(token);
+            }
             return new FakeResponse(200, JsonSerializer.Serialize(new { token, access_token = token, expires_in = 300, issued_at = DateTimeOffset.UtcNow.ToString("O") }));
         });
     }
@@ -53,6 +57,8 @@ internal sealed class TokenIssuer : IAsyncDisposable
     public string Realm => new Uri(Server.BaseUri, "token").AbsoluteUri;
 
     public System.Collections.Concurrent.ConcurrentBag<string> IssuedTokens { get; } = [];
+
+    public System.Collections.Concurrent.ConcurrentBag<string> TokensForCredentials { get; } = [];
 
     /// <summary>Tokens handed out so far.</summary>
     public int Issued => issued;
