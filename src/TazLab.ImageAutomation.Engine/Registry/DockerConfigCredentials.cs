@@ -48,9 +48,9 @@ internal sealed class DockerConfigCredentials
     {
         var directory = environment("DOCKER_CONFIG") is { Length: > 0 } configured
             ? configured
-            : Path.Combine(environment("HOME") ?? environment("USERPROFILE") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker");
-        var file = Path.Combine(directory, "config.json");
-        if (!File.Exists(file))
+            : (environment("HOME") ?? environment("USERPROFILE")) is { Length: > 0 } home ? Path.Combine(home, ".docker") : null;
+        var file = directory is null ? null : Path.Combine(directory, "config.json");
+        if (file is null || !File.Exists(file))
         {
             return null;
         }
