@@ -23,6 +23,14 @@ internal sealed class RegistryMirrors
                     "Give each mirror as a base URL such as 'https://mirror.example:5000', without a path.");
             }
 
+            if (mirror.UserInfo.Length > 0)
+            {
+                // The URL carries a password, so the message names only what is safe to show.
+                throw new AutomationException(ErrorKind.InvalidArgument, "InvalidRegistryMirror",
+                    $"The mirror for registry '{registry}' has credentials in its URL ({mirror.Scheme}://…@{mirror.Authority}).", registry,
+                    "Remove the user and password from the URL; pass them with -Credential or docker login instead.");
+            }
+
             if (mirror.Scheme == Uri.UriSchemeHttp && !allowInsecureHttp && !IsLoopback(mirror.Authority))
             {
                 throw new AutomationException(ErrorKind.InvalidArgument, "InsecureRegistryMirror",

@@ -67,7 +67,7 @@ public sealed class GetRegistryTagCommand : PSCmdlet, IDisposable
         {
             client = new RegistryClient(new RegistryOptions
             {
-                Credential = Credential is null ? null
+                Credential = Credential is null || Credential == PSCredential.Empty ? null
                     : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password),
                 CertificatePath = CertificatePath is null ? null : GetUnresolvedProviderPathFromPSPath(CertificatePath),
                 SkipCertificateCheck = SkipCertificateCheck,

@@ -259,6 +259,11 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
         _ = new RegistryClient(new RegistryOptions { Mirrors = mirrors, AllowInsecureHttp = true });
         Assert.Equal("InvalidRegistryMirror", Assert.Throws<AutomationException>(() =>
             new RegistryClient(new RegistryOptions { Mirrors = new Dictionary<string, string> { ["ghcr.io"] = "https://m.example/some/path" } })).ErrorId);
+
+        var withPassword = Assert.Throws<AutomationException>(() =>
+            new RegistryClient(new RegistryOptions { Mirrors = new Dictionary<string, string> { ["ghcr.io"] = "https://bob:hunter2@m.example" } }));
+        Assert.Equal("InvalidRegistryMirror", withPassword.ErrorId);
+        Assert.DoesNotContain("hunter2", withPassword.Message + withPassword.Target);
     }
 
     [Fact]
