@@ -15,20 +15,21 @@ internal sealed class RegistryMirrors
     {
         foreach (var (registry, url) in table ?? new Dictionary<string, string>())
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var mirror) || (mirror.Scheme != Uri.UriSchemeHttps && mirror.Scheme != Uri.UriSchemeHttp)
-                || mirror.AbsolutePath != "/" || mirror.Query.Length > 0)
-            {
-                throw new AutomationException(ErrorKind.InvalidArgument, "InvalidRegistryMirror",
-                    $"The mirror '{url}' for registry '{registry}' is not an http(s)://host[:port] URL.", url,
-                    "Give each mirror as a base URL such as 'https://mirror.example:5000', without a path.");
-            }
-
-            if (mirror.UserInfo.Length > 0)
+            var mirror = Uri.TryCreate(url, UriKind.Absolute, out var parsed) ? parsed : null;
+            if (mirror is { UserInfo.Length: > 0 })
             {
                 // The URL carries a password, so the message names only what is safe to show.
                 throw new AutomationException(ErrorKind.InvalidArgument, "InvalidRegistryMirror",
                     $"The mirror for registry '{registry}' has credentials in its URL ({mirror.Scheme}://…@{mirror.Authority}).", registry,
                     "Remove the user and password from the URL; pass them with -Credential or docker login instead.");
+            }
+
+            if (mirror is null || (mirror.Scheme != Uri.UriSchemeHttps && mirror.Scheme != Uri.UriSchemeHttp)
+                || mirror.AbsolutePath != "/" || mirror.Query.Length > 0)
+            {
+                throw new AutomationException(ErrorKind.InvalidArgument, "InvalidRegistryMirror",
+                    $"The mirror '{url}' for registry '{registry}' is not an http(s)://host[:port] URL.", url,
+                    "Give each mirror as a base URL such as 'https://mirror.example:5000', without a path.");
             }
 
             if (mirror.Scheme == Uri.UriSchemeHttp && !allowInsecureHttp && !IsLoopback(mirror.Authority))
