@@ -387,9 +387,15 @@ public sealed partial class RegistryClient
                     && AuthChallenge.Preferred(AuthChallenge.Parse(response.Headers("WWW-Authenticate"))) is { } challenge)
                 {
                     answeredChallenge = true;
-                    response.Dispose();
                     Options.Cache.RememberChallenge(Origin, challenge);
-                    Authorization = await AuthorizeAsync(challenge, fresh: true).ConfigureAwait(false);
+                    var answer = await AuthorizeAsync(challenge, fresh: true).ConfigureAwait(false);
+                    if (answer is null || answer == authorization)
+                    {
+                        return response; // nothing new to answer with: no credential for Basic, or the same one refused
+                    }
+
+                    response.Dispose();
+                    Authorization = answer;
                     continue;
                 }
 
@@ -530,7 +536,7 @@ public sealed partial class RegistryClient
                 var lifetime = root.TryGetProperty("expires_in", out var e) && e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out var seconds)
                     ? Math.Max(seconds, 60) : 60;
                 var now = Options.Cache.Time.GetUtcNow();
-                var issued = Text("issued_at") is { } at && DateTimeOffset.TryParse(at, out var parsed) && parsed < now ? parsed : now;
+                var issued = Text("issued_at") is { } at && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed) && parsed < now ? parsed : now;
                 return (token, issued.AddSeconds(lifetime));
             }
             catch (JsonException)

@@ -324,6 +324,29 @@ public sealed class RegistryClientFakeServerTests
     }
 
     [Fact]
+    public async Task ABasicChallengeWithoutCredentialsIsAnAuthenticationErrorAfterOneRequest()
+    {
+        await using var registry = new FakeRegistry(_ => FakeResponse.Error(401, "UNAUTHORIZED").WithHeader("WWW-Authenticate", "Basic realm=\"basic-realm\""));
+
+        var error = await Assert.ThrowsAsync<AutomationException>(() => List(registry));
+
+        Assert.Equal(ErrorKind.AuthenticationError, error.Kind);
+        Assert.Single(registry.Requests);
+    }
+
+    [Fact]
+    public async Task RefusedBasicCredentialsAreNotSentTwice()
+    {
+        await using var registry = new FakeRegistry(_ => FakeResponse.Error(401, "UNAUTHORIZED").WithHeader("WWW-Authenticate", "Basic realm=\"basic-realm\""));
+        var options = new RegistryOptions { Credential = new RegistryCredential("alice", "wrong"), Cache = new RegistryCache(time) };
+
+        await Assert.ThrowsAsync<AutomationException>(() => List(registry, options));
+        await Assert.ThrowsAsync<AutomationException>(() => List(registry, options));
+
+        Assert.Equal(3, registry.Requests.Count); // 401, Basic 401; then Basic sent up front, 401
+    }
+
+    [Fact]
     public async Task RefusesToSendCredentialsToAPlainHttpTokenServiceElsewhere()
     {
         await using var registry = new FakeRegistry(_ => new FakeResponse(401) { Headers = { ["WWW-Authenticate"] = "Bearer realm=\"http://auth.example.invalid/token\",service=\"x\"" } });
@@ -411,11 +434,12 @@ public sealed class RegistryClientFakeServerTests
     private Task<IReadOnlyList<ListedTag>> List(FakeRegistry registry, RegistryOptions? options = null) =>
         Client(options ?? new RegistryOptions()).ListTagsAsync(ImageReference.Parse($"{registry.Host}/test/app"), log, default);
 
-    /// <summary>Fast retries on a recorded clock, and a private cache, unless the test says otherwise.</summary>
+    /// <summary>Fast retries on a recorded clock, a private cache and no docker config, unless the test says otherwise.</summary>
     private RegistryClient Client(RegistryOptions options) => new(options with
     {
         Cache = options.Cache == RegistryCache.Shared ? new RegistryCache(time) : options.Cache,
         Retry = options.Retry == new RetryOptions() ? new RetryOptions { BaseDelay = TimeSpan.FromMilliseconds(10) } : options.Retry,
+        GetEnvironmentVariable = options.GetEnvironmentVariable == (Func<string, string?>)Environment.GetEnvironmentVariable ? _ => null : options.GetEnvironmentVariable,
     });
 
     /// <summary>A registry that challenges for a token from <paramref name="tokens"/> and hands token-bearing requests to <paramref name="serve"/>.</summary>
