@@ -68,8 +68,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     [Fact]
     public async Task HtpasswdRegistryNeedsTheRightCredentials()
     {
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(DockerRegistry.HtpasswdAuthYaml(directory, "alice", "s3cret-pw"), directory: directory);
+        await using var registry = await DockerRegistry.StartWithBasicAuthAsync("alice", "s3cret-pw");
         registry.AddTags("test/app", ["1.0.0"]);
         var image = ImageReference.Parse($"{registry.Host}/test/app");
 
@@ -92,8 +91,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     [InlineData("username")]
     public async Task HtpasswdRegistryWithCredentialsFromDockerConfig(string shape)
     {
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(DockerRegistry.HtpasswdAuthYaml(directory, "bob", "from-config"), directory: directory);
+        await using var registry = await DockerRegistry.StartWithBasicAuthAsync("bob", "from-config");
         registry.AddTags("test/app", ["2.0.0"]);
         var entry = shape == "auth"
             ? $$$$"""{"auth":"{{{{Convert.ToBase64String(Encoding.UTF8.GetBytes("bob:from-config"))}}}}"}"""
@@ -109,8 +107,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     [Fact]
     public async Task ExplicitCredentialWinsOverDockerConfig()
     {
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(DockerRegistry.HtpasswdAuthYaml(directory, "carol", "explicit"), directory: directory);
+        await using var registry = await DockerRegistry.StartWithBasicAuthAsync("carol", "explicit");
         registry.AddTags("test/app", ["3.0.0"]);
         var config = WriteDockerConfig($$$$"""{"auths":{"{{{{registry.Host}}}}":{"username":"carol","password":"stale"}}}""");
         var options = new RegistryOptions { Credential = new RegistryCredential("carol", "explicit"), GetEnvironmentVariable = config };
@@ -124,8 +121,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     public async Task TokenAuthAnonymous()
     {
         await using var tokens = new TokenIssuer();
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(tokens.RegistryAuthYaml(directory), directory: directory);
+        await using var registry = await DockerRegistry.StartWithTokenAuthAsync(tokens);
         registry.AddTags("test/app", ["1.0.0", "1.1.0"]);
 
         var tags = await Client(NoDockerConfig()).ListTagsAsync(ImageReference.Parse($"{registry.Host}/test/app"), log, default);
@@ -141,8 +137,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     public async Task TokenAuthWithCredentialsSendsBasicToTheRealmAndCachesTheToken()
     {
         await using var tokens = new TokenIssuer("dave", "t0ken-pw");
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(tokens.RegistryAuthYaml(directory), directory: directory);
+        await using var registry = await DockerRegistry.StartWithTokenAuthAsync(tokens);
         registry.AddTags("test/app", ["1.0.0"]);
         registry.AddTags("test/other", ["5.0"]);
         var client = Client(new RegistryOptions { Credential = new RegistryCredential("dave", "t0ken-pw"), Cache = new RegistryCache(TimeProvider.System) });
@@ -161,8 +156,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     public async Task TokenAuthRejectsWrongCredentials()
     {
         await using var tokens = new TokenIssuer("erin", "right");
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(tokens.RegistryAuthYaml(directory), directory: directory);
+        await using var registry = await DockerRegistry.StartWithTokenAuthAsync(tokens);
         registry.AddTags("test/app", ["1.0.0"]);
 
         var error = await Assert.ThrowsAsync<AutomationException>(() =>
@@ -176,8 +170,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     public async Task TokenAuthWithAnIdentityTokenUsesTheOAuth2RefreshFlow()
     {
         await using var tokens = new TokenIssuer("frank", "refresh-token-value");
-        var directory = DockerRegistry.NewDirectory();
-        await using var registry = await DockerRegistry.StartAsync(tokens.RegistryAuthYaml(directory), directory: directory);
+        await using var registry = await DockerRegistry.StartWithTokenAuthAsync(tokens);
         registry.AddTags("test/app", ["1.0.0"]);
         var config = WriteDockerConfig($$$$"""{"auths":{"{{{{registry.Host}}}}":{"identitytoken":"refresh-token-value"}}}""");
 
@@ -297,11 +290,9 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
         const string password = "Zebra-Quokka-7731-SECRET";
         var basic = Convert.ToBase64String(Encoding.UTF8.GetBytes("gina:" + password));
         await using var tokens = new TokenIssuer("gina", password);
-        var tokenDirectory = DockerRegistry.NewDirectory();
-        await using var tokenRegistry = await DockerRegistry.StartAsync(tokens.RegistryAuthYaml(tokenDirectory), directory: tokenDirectory);
+        await using var tokenRegistry = await DockerRegistry.StartWithTokenAuthAsync(tokens);
         tokenRegistry.AddTags("test/app", ["1.0.0"]);
-        var basicDirectory = DockerRegistry.NewDirectory();
-        await using var basicRegistry = await DockerRegistry.StartAsync(DockerRegistry.HtpasswdAuthYaml(basicDirectory, "gina", password), directory: basicDirectory);
+        await using var basicRegistry = await DockerRegistry.StartWithBasicAuthAsync("gina", password);
         basicRegistry.AddTags("test/app", ["1.0.0"]);
         var texts = new List<string>();
 

@@ -90,6 +90,20 @@ internal sealed partial class DockerRegistry : IAsyncDisposable
         return new DockerRegistry(process, directory, host, tls);
     }
 
+    /// <summary>A registry that takes RS256 tokens from <paramref name="tokens"/> (auth.token).</summary>
+    public static Task<DockerRegistry> StartWithTokenAuthAsync(TokenIssuer tokens)
+    {
+        var directory = NewDirectory();
+        return StartAsync(tokens.RegistryAuthYaml(directory), directory: directory);
+    }
+
+    /// <summary>A registry with one htpasswd user, its entry made by apache2-utils' <c>htpasswd -B</c> (bcrypt).</summary>
+    public static Task<DockerRegistry> StartWithBasicAuthAsync(string user, string password)
+    {
+        var directory = NewDirectory();
+        return StartAsync(HtpasswdAuthYaml(directory, user, password), directory: directory);
+    }
+
     public static string NewDirectory()
     {
         var directory = Path.Combine(Path.GetTempPath(), "tazlab-registry-" + Guid.NewGuid().ToString("N")[..12]);
@@ -97,8 +111,7 @@ internal sealed partial class DockerRegistry : IAsyncDisposable
         return directory;
     }
 
-    /// <summary>Writes an htpasswd file with a bcrypt entry made by apache2-utils' <c>htpasswd -B</c>; returns the auth YAML.</summary>
-    public static string HtpasswdAuthYaml(string directory, string user, string password)
+    private static string HtpasswdAuthYaml(string directory, string user, string password)
     {
         var file = Path.Combine(directory, "htpasswd");
         var htpasswd = Process.Start(new ProcessStartInfo("htpasswd", ["-Bbn", user, password]) { RedirectStandardOutput = true })!;
