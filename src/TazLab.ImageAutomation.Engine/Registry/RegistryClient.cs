@@ -86,7 +86,7 @@ public sealed partial class RegistryClient
 
             if (!visited.Add(next.AbsoluteUri))
             {
-                session.Log.Warning($"Registry {session.Subject.Registry} sent a Link back to a page already read ({next.PathAndQuery}) for '{image.Original}'; stopped there.");
+                session.Log.Warning($"Registry {session.Subject.Name} sent a Link back to a page already read ({next.PathAndQuery}) for '{image.Original}'; stopped there.");
                 break;
             }
 
@@ -151,7 +151,7 @@ public sealed partial class RegistryClient
     {
         var mirror = mirrors.For(image.Registry);
         var host = mirror?.Authority ?? image.ApiHost;
-        var subject = new RequestSubject(image.Original, mirror is null ? image.Registry : $"{image.Registry}' (mirror '{mirror.GetLeftPart(UriPartial.Authority)}");
+        var subject = new RequestSubject(image.Original, image.Registry, mirror);
         var session = new Session(this, image, subject, log ?? NullEngineLog.Instance, ct);
         try
         {
@@ -189,14 +189,17 @@ public sealed partial class RegistryClient
     /// </summary>
     private async Task<Uri> ResolveBaseUriAsync(Session session, string host)
     {
-        var httpAllowed = options.AllowInsecureHttp || RegistryMirrors.IsLoopback(host);
-        var known = options.Cache.SchemeFor(host);
-        if (!httpAllowed || known == "https" || known == "http")
+        var https = new Uri($"https://{host}/");
+        if (!options.AllowInsecureHttp && !RegistryMirrors.IsLoopback(host))
         {
-            return new Uri($"{(httpAllowed ? known ?? "https" : "https")}://{host}/");
+            return https;
         }
 
-        var https = new Uri($"https://{host}/");
+        if (options.Cache.SchemeFor(host) is { } known)
+        {
+            return new Uri($"{known}://{host}/");
+        }
+
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken);
         timeout.CancelAfter(options.Timeout);
         using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(https, "v2/"));
@@ -238,7 +241,7 @@ public sealed partial class RegistryClient
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw new AutomationException(ErrorKind.InvalidData, "RegistryResponseInvalid",
-                $"Registry '{session.Subject.Registry}' sent a tag list for '{session.Image.Original}' that is not valid JSON.",
+                $"Registry {session.Subject.Name} sent a tag list for '{session.Image.Original}' that is not valid JSON.",
                 session.Image.Original, "Retry later; if it persists the registry or a proxy in between is truncating responses.", e);
         }
     }
@@ -253,13 +256,13 @@ public sealed partial class RegistryClient
 
         if (!Uri.TryCreate(current, target, out var next) || (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps))
         {
-            session.Log.Warning($"Registry {session.Subject.Registry} sent an unusable Link '{target}' for '{session.Image.Original}'; stopped there.");
+            session.Log.Warning($"Registry {session.Subject.Name} sent an unusable Link '{target}' for '{session.Image.Original}'; stopped there.");
             return null;
         }
 
         if (Uri.Compare(next, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
         {
-            session.Log.Warning($"Registry {session.Subject.Registry} sent a Link to another origin ({next.GetLeftPart(UriPartial.Authority)}) for '{session.Image.Original}'; not followed, so credentials stay with the registry.");
+            session.Log.Warning($"Registry {session.Subject.Name} sent a Link to another origin ({next.GetLeftPart(UriPartial.Authority)}) for '{session.Image.Original}'; not followed, so credentials stay with the registry.");
             return null;
         }
 
@@ -270,7 +273,7 @@ public sealed partial class RegistryClient
     {
         var (codes, messages) = RegistryErrors(response.Body);
         var image = session.Image.Original;
-        var where = $"registry '{session.Subject.Registry}'";
+        var where = $"registry {session.Subject.Name}";
         var status = $"{(int)response.Status} {response.Message.ReasonPhrase}{(codes.Length > 0 ? $" {codes}" : "")}{(messages.Length > 0 ? $": {messages}" : "")}";
         var who = session.Credential is null ? "anonymously" : $"as {session.Credential}";
         return response.Status switch
@@ -366,7 +369,7 @@ public sealed partial class RegistryClient
 
         public AutomationException TimedOut(TimeSpan timeout) =>
             new(ErrorKind.OperationTimeout, "RegistryTimeout",
-                $"Registry '{Subject.Registry}' did not finish answering for '{Image.Original}' within {timeout.TotalSeconds:0.#} s.",
+                $"Registry {Subject.Name} did not finish answering for '{Image.Original}' within {timeout.TotalSeconds:0.#} s.",
                 Image.Original, "Raise -TimeoutSec, or check the registry's health.");
 
         /// <summary>
@@ -414,7 +417,7 @@ public sealed partial class RegistryClient
 
         private void FallBackToAnonymous()
         {
-            Log.Warning($"Registry '{Subject.Registry}' refused {Credential} with DENIED; listing '{Image.Original}' anonymously instead.");
+            Log.Warning($"Registry {Subject.Name} refused {Credential} with DENIED; listing '{Image.Original}' anonymously instead.");
             Credential = null;
             Authorization = null;
         }
@@ -439,7 +442,7 @@ public sealed partial class RegistryClient
                 || (realm.Scheme != Uri.UriSchemeHttps && realm.Scheme != Uri.UriSchemeHttp))
             {
                 throw new AutomationException(ErrorKind.AuthenticationError, "RegistryChallengeInvalid",
-                    $"Registry '{Subject.Registry}' asked for a token for '{Image.Original}' without naming a usable realm URL.",
+                    $"Registry {Subject.Name} asked for a token for '{Image.Original}' without naming a usable realm URL.",
                     Image.Original, "The registry's auth configuration is broken; report it to its operator.");
             }
 
@@ -465,7 +468,7 @@ public sealed partial class RegistryClient
             if (Credential is not null && realm.Scheme == Uri.UriSchemeHttp && !Options.AllowInsecureHttp && !RegistryMirrors.IsLoopback(realm.Authority))
             {
                 throw new AutomationException(ErrorKind.AuthenticationError, "RegistryRealmInsecure",
-                    $"Registry '{Subject.Registry}' wants credentials sent to the plain-HTTP token service {realm.GetLeftPart(UriPartial.Path)}; refused.",
+                    $"Registry {Subject.Name} wants credentials sent to the plain-HTTP token service {realm.GetLeftPart(UriPartial.Path)}; refused.",
                     Image.Original, "Use a registry whose token service is HTTPS, or pass -AllowInsecureHttp if you accept sending the password unencrypted.");
             }
 
@@ -542,7 +545,7 @@ public sealed partial class RegistryClient
             catch (JsonException)
             {
                 throw new AutomationException(ErrorKind.AuthenticationError, "RegistryTokenMissing",
-                    $"The token service of registry '{Subject.Registry}' answered without a token for '{Image.Original}'.",
+                    $"The token service of registry {Subject.Name} answered without a token for '{Image.Original}'.",
                     Image.Original, "The registry's token service is misbehaving; retry later or report it.");
             }
         }
@@ -553,7 +556,7 @@ public sealed partial class RegistryClient
             if (response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 return new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
-                    $"The token service {service} of registry '{Subject.Registry}' refused {(Credential is null ? "anonymous access" : Credential.ToString())} for '{Image.Original}' ({(int)response.Status} {response.Message.ReasonPhrase}).",
+                    $"The token service {service} of registry {Subject.Name} refused {(Credential is null ? "anonymous access" : Credential.ToString())} for '{Image.Original}' ({(int)response.Status} {response.Message.ReasonPhrase}).",
                     Image.Original, Credential is null
                         ? "Pass -Credential, or log in with 'docker login' so config.json holds credentials for this registry."
                         : "Check the user name and password or token.");

@@ -78,12 +78,12 @@ internal sealed class RegistryTransport
                 var delay = RetryAfter(result, time) ?? Backoff(retry, attempt);
                 if (delay > retry.MaxRetryAfter)
                 {
-                    log.Verbose($"{subject.Registry} answered {(int)result.Status} and asks to wait {delay.TotalSeconds:0} s, longer than the {retry.MaxRetryAfter.TotalSeconds:0} s allowed; giving up.");
+                    log.Verbose($"Registry {subject.Name} answered {(int)result.Status} and asks to wait {delay.TotalSeconds:0} s, longer than the {retry.MaxRetryAfter.TotalSeconds:0} s allowed; giving up.");
                     return result;
                 }
 
                 result.Dispose();
-                log.Verbose($"{subject.Registry} answered {(int)result.Status}; retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
+                log.Verbose($"Registry {subject.Name} answered {(int)result.Status}; retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
                 await Task.Delay(delay, time, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
@@ -95,7 +95,7 @@ internal sealed class RegistryTransport
                 }
 
                 var delay = Backoff(retry, attempt);
-                log.Verbose($"Connection to {subject.Registry} failed ({e.Message}); retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
+                log.Verbose($"Connection to {subject.Name} failed ({e.Message}); retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
                 await Task.Delay(delay, time, ct).ConfigureAwait(false);
             }
         }
@@ -110,10 +110,10 @@ internal sealed class RegistryTransport
     public static AutomationException Describe(RequestSubject subject, Exception e, HttpRequestMessage request) =>
         request.Options.TryGetValue(CertificateProblem, out var problem)
             ? new(ErrorKind.ConnectionError, "RegistryCertificateUntrusted",
-                $"The TLS certificate of registry '{subject.Registry}' is not trusted ({problem}) for image '{subject.Image}'.",
+                $"The TLS certificate of registry {subject.Name} is not trusted ({problem}) for image '{subject.Image}'.",
                 subject.Image, "Pass -CertificatePath with the CA certificate that signed it, or -SkipCertificateCheck to accept any certificate.")
             : new(ErrorKind.ConnectionError, "RegistryUnreachable",
-                $"Cannot reach registry '{subject.Registry}' for image '{subject.Image}': {e.Message}",
+                $"Cannot reach registry {subject.Name} for image '{subject.Image}': {e.Message}",
                 subject.Image, "Check that the registry is running and that the host and port are right.", e);
 
     public HttpClient Http => http;
@@ -213,7 +213,12 @@ internal sealed class RegistryTransport
 }
 
 /// <summary>What a request is for, to name it in messages.</summary>
-internal sealed record RequestSubject(string Image, string Registry);
+/// <param name="Mirror">The mirror actually contacted, if any.</param>
+internal sealed record RequestSubject(string Image, string Registry, Uri? Mirror = null)
+{
+    /// <summary>The registry quoted for messages, with the mirror when one is used.</summary>
+    public string Name => Mirror is null ? $"'{Registry}'" : $"'{Registry}' (mirror {Mirror.GetLeftPart(UriPartial.Authority)})";
+}
 
 /// <summary>A response whose body has been read in full.</summary>
 internal sealed class RegistryResponse(HttpResponseMessage message, byte[] body) : IDisposable

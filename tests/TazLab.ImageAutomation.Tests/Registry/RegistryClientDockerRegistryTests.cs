@@ -239,6 +239,9 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
         Assert.Equal(["blog-44-aaaaaaa", "blog-45-a1b2c3d"], blog.Select(t => t.Tag));
         Assert.All(blog, t => Assert.Equal(("tazzo/tazlab-blog", "index.docker.io/tazzo/tazlab-blog", "index.docker.io"), (t.Image, t.CanonicalImage, t.Registry)));
         Assert.Equal(("docker.io/alpine", "3.20"), (alpine[0].Image, alpine[0].Tag));
+
+        var missing = await Assert.ThrowsAsync<AutomationException>(() => client.ListTagsAsync(ImageReference.Parse("tazzo/missing"), log, default));
+        Assert.Contains($"registry 'index.docker.io' (mirror http://{mirror.Host})", missing.Message);
     }
 
     [Fact]
