@@ -9,6 +9,13 @@ internal sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, 
 
     public string? this[string name] => Parameters.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>The challenge without what was specific to one request (<c>scope</c>, <c>error</c>), to remember per registry.</summary>
+    public AuthChallenge WithoutRequestDetails() => this with
+    {
+        Parameters = Parameters.Where(p => !p.Key.Equals("scope", StringComparison.OrdinalIgnoreCase) && !p.Key.Equals("error", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase),
+    };
+
     /// <summary>
     /// Parses every challenge in the given header values. One header may hold several challenges
     /// (<c>Bearer realm="…",service="…", Basic realm="…"</c>) and quoted values may contain commas.

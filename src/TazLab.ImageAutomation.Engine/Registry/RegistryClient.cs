@@ -390,7 +390,7 @@ public sealed partial class RegistryClient
                     && AuthChallenge.Preferred(AuthChallenge.Parse(response.Headers("WWW-Authenticate"))) is { } challenge)
                 {
                     answeredChallenge = true;
-                    Options.Cache.RememberChallenge(Origin, challenge);
+                    Options.Cache.RememberChallenge(Origin, challenge.WithoutRequestDetails());
                     var answer = await AuthorizeAsync(challenge, fresh: true).ConfigureAwait(false);
                     if (answer is null || answer == authorization)
                     {

@@ -60,4 +60,15 @@ public class AuthChallengeTests
         Assert.Null(AuthChallenge.Preferred(AuthChallenge.Parse(["Negotiate", "NTLM"])));
         Assert.Empty(AuthChallenge.Parse([""]));
     }
+
+    [Fact]
+    public void ForgetsTheRequestSpecificScopeAndErrorWhenRemembered()
+    {
+        var challenge = Assert.Single(AuthChallenge.Parse(["Bearer realm=\"https://r/token\",service=\"svc\",Scope=\"repository:a:pull\",error=\"insufficient_scope\""]));
+
+        var remembered = challenge.WithoutRequestDetails();
+
+        Assert.Equal(["realm", "service"], remembered.Parameters.Keys.Order());
+        Assert.Equal("svc", remembered["SERVICE"]);
+    }
 }

@@ -148,6 +148,8 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
 
         Assert.Equal(["5.0"], other.Select(t => t.Tag));
         Assert.Equal(2, tokens.Issued); // one per scope; the second listing of test/app reused its token
+        Assert.Equal(["repository:test/app:pull", "repository:test/other:pull"], tokens.Server.Requests.Select(r => r.Query("scope")));
+        Assert.All(tokens.Server.Requests, r => Assert.Single(r.Target.Split('&'), p => p.StartsWith("scope=")));
         Assert.All(tokens.Server.Requests, r => Assert.StartsWith("Basic ", r.Authorization));
         Assert.All(tokens.Server.Requests, r => Assert.Equal("dave", r.Query("account")));
     }
