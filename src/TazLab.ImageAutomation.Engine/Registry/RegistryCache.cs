@@ -29,6 +29,8 @@ internal sealed class RegistryCache(TimeProvider time)
 
     public void RememberChallenge(string origin, AuthChallenge challenge) => challenges[origin] = challenge;
 
+    public void ForgetChallenge(string origin) => challenges.TryRemove(origin, out _);
+
     public string? TokenFor(TokenKey key) =>
         tokens.TryGetValue(key, out var cached) && cached.ExpiresAt - ExpirySkew > Time.GetUtcNow() ? cached.Token : null;
 

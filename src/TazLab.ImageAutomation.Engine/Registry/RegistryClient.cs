@@ -427,9 +427,27 @@ public sealed partial class RegistryClient
             && !response.Headers("WWW-Authenticate").Any()
             && RegistryErrors(response.Body).Codes.Contains("DENIED", StringComparison.Ordinal);
 
-        /// <summary>Authorization for a registry whose challenge is already known, so a warm session skips the 401 round trip.</summary>
-        private Task<string?> CachedAuthorizationAsync() =>
-            Options.Cache.ChallengeFor(Origin) is { } known ? AuthorizeAsync(known, fresh: false) : Task.FromResult<string?>(null);
+        /// <summary>
+        /// Authorization for a registry whose challenge is already known, so a warm session skips the 401 round trip.
+        /// A remembered challenge that no longer works (the registry was reconfigured) is forgotten; the registry will say anew.
+        /// </summary>
+        private async Task<string?> CachedAuthorizationAsync()
+        {
+            if (Options.Cache.ChallengeFor(Origin) is not { } known)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await AuthorizeAsync(known, fresh: false).ConfigureAwait(false);
+            }
+            catch (AutomationException)
+            {
+                Options.Cache.ForgetChallenge(Origin);
+                return null;
+            }
+        }
 
         private async Task<string?> AuthorizeAsync(AuthChallenge challenge, bool fresh)
         {

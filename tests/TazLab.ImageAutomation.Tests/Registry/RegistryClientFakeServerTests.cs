@@ -307,6 +307,27 @@ public sealed class RegistryClientFakeServerTests
     }
 
     [Fact]
+    public async Task ForgetsARememberedChallengeWhoseTokenServiceIsGone()
+    {
+        var tokens = new TokenIssuer();
+        var realm = tokens.Realm;
+        var tokenRequired = true;
+        await using var registry = new FakeRegistry(request => !tokenRequired || request.Authorization is not null
+            ? FakeResponse.Tags(["1"])
+            : new FakeResponse(401).WithHeader("WWW-Authenticate", $"Bearer realm=\"{realm}\",service=\"svc\""));
+        var options = new RegistryOptions { Cache = new RegistryCache(time), Retry = new RetryOptions { MaxRetries = 0 } };
+        await List(registry, options);
+
+        await tokens.DisposeAsync(); // the registry dropped token auth and its token service is gone
+        tokenRequired = false;
+        time.Now = time.Now.AddSeconds(301); // and the cached token has expired
+        var tags = await List(registry, options);
+
+        Assert.Equal(["1"], tags.Select(t => t.Tag));
+        Assert.Null(registry.Requests.Last().Authorization);
+    }
+
+    [Fact]
     public async Task SendsBasicCredentialsToABasicRegistryAndRemembersToSendThemUpFront()
     {
         var expected = "Basic " + Convert.ToBase64String("alice:wonder-land-42"u8.ToArray());
