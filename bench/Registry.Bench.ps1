@@ -48,7 +48,7 @@ try {
         New-BenchRow -Scenario "list $TagCount tags" -OursMs $ours -Peer 'curl (floor)' -PeerMs $curl -Target '<= 2x curl'
         New-BenchRow -Scenario "list $TagCount tags" -OursMs $ours -Peer 'skopeo list-tags' -PeerMs $skopeo -Target '<= 1x skopeo'
         New-BenchRow -Scenario "$ImageCount images x $TagsPerImage tags, -ThrottleLimit 4" -OursMs $concurrent -Peer 'one by one' -PeerMs $oneByOne -Target '< 1x'
-    ) | Format-Table -AutoSize | Out-Host
+    ) | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 }
 finally {
     Stop-TestRegistry $registry
