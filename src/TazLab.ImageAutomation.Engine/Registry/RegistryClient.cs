@@ -30,6 +30,9 @@ public sealed partial class RegistryClient
     private readonly TagExclusion exclusion;
     private readonly RegistryMirrors mirrors;
     private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> credentials = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Hosts that refused our credentials with DENIED: later images there go anonymous without asking again.</summary>
+    private readonly ConcurrentDictionary<string, bool> refusedCredentials = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<DockerConfigCredentials?> dockerConfig;
 
     /// <exception cref="AutomationException">An exclusion pattern, mirror URL or CA file is invalid.</exception>
@@ -152,11 +155,11 @@ public sealed partial class RegistryClient
         var mirror = mirrors.For(image.Registry);
         var host = mirror?.Authority ?? image.ApiHost;
         var subject = new RequestSubject(image.Original, image.Registry, mirror);
-        var session = new Session(this, image, subject, log ?? NullEngineLog.Instance, ct);
+        var session = new Session(this, image, subject, host, log ?? NullEngineLog.Instance, ct);
         try
         {
             session.BaseUri = mirror ?? await ResolveBaseUriAsync(session, host).ConfigureAwait(false);
-            session.Credential = await CredentialForAsync(host, session.Log, ct).ConfigureAwait(false);
+            session.Credential = refusedCredentials.ContainsKey(host) ? null : await CredentialForAsync(host, session.Log, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -327,7 +330,7 @@ public sealed partial class RegistryClient
     private static partial System.Text.RegularExpressions.Regex TagPattern();
 
     /// <summary>One image's conversation with its registry: where, as whom, and the Authorization header in use.</summary>
-    internal sealed class Session(RegistryClient client, ImageReference image, RequestSubject subject, IEngineLog log, CancellationToken ct)
+    internal sealed class Session(RegistryClient client, ImageReference image, RequestSubject subject, string host, IEngineLog log, CancellationToken ct)
     {
         private CancellationToken requestToken = ct;
 
@@ -417,7 +420,8 @@ public sealed partial class RegistryClient
 
         private void FallBackToAnonymous()
         {
-            Log.Warning($"Registry {Subject.Name} refused {Credential} with DENIED; listing '{Image.Original}' anonymously instead.");
+            Log.Warning($"Registry {Subject.Name} refused {Credential} with DENIED; listing '{Image.Original}' and other images there anonymously instead.");
+            client.refusedCredentials[host] = true;
             Credential = null;
             Authorization = null;
         }

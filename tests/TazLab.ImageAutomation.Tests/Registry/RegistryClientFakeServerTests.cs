@@ -237,11 +237,16 @@ public sealed class RegistryClientFakeServerTests
         await using var tokens = new TokenIssuer("someone", "right", anonymous: true, deniedWithoutChallenge: true);
         await using var registry = BearerRegistry(tokens, _ => FakeResponse.Tags(["public"]));
 
-        var tags = await List(registry, new RegistryOptions { Credential = new RegistryCredential("stale", "expired-pat") });
+        var client = Client(new RegistryOptions { Credential = new RegistryCredential("stale", "expired-pat") });
+
+        var tags = await client.ListTagsAsync(ImageReference.Parse($"{registry.Host}/test/app"), log, default);
+        var again = await client.ListTagsAsync(ImageReference.Parse($"{registry.Host}/test/other"), log, default);
 
         Assert.Equal(["public"], tags.Select(t => t.Tag));
+        Assert.Equal(["public"], again.Select(t => t.Tag));
         Assert.Contains("DENIED", Assert.Single(log.Warnings));
         Assert.Contains("anonymously", log.Warnings[0]);
+        Assert.Single(tokens.Server.Requests, r => r.Authorization is not null); // the refused credential was not tried twice
     }
 
     [Fact]
