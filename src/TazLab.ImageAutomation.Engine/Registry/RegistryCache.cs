@@ -24,6 +24,8 @@ internal sealed class RegistryCache(TimeProvider time)
 
     public void RememberScheme(string host, string scheme) => schemes[host] = scheme;
 
+    public void ForgetScheme(string host) => schemes.TryRemove(host, out _);
+
     /// <param name="origin">scheme://host:port of the registry.</param>
     public AuthChallenge? ChallengeFor(string origin) => challenges.TryGetValue(origin, out var challenge) ? challenge : null;
 

@@ -51,8 +51,7 @@ public sealed partial class RegistryClient
     /// </summary>
     public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, IEngineLog? log, CancellationToken cancellationToken)
     {
-        var session = await StartAsync(image, log, cancellationToken).ConfigureAwait(false);
-        return await session.RunAsync(ListPagesAsync, options.Timeout).ConfigureAwait(false);
+        return await RunAsync(image, log, ListPagesAsync, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -68,8 +67,28 @@ public sealed partial class RegistryClient
                 "Tags are 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.");
         }
 
-        var session = await StartAsync(image, log, cancellationToken).ConfigureAwait(false);
-        return await session.RunAsync(s => HeadDigestAsync(s, tag), options.Timeout).ConfigureAwait(false);
+        return await RunAsync(image, log, s => HeadDigestAsync(s, tag), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a new session. When the scheme remembered for the host turns out wrong (another
+    /// server now answers on that port: TLS where there was plain HTTP, or the reverse), it is found out again and the
+    /// work runs once more.
+    /// </summary>
+    private async Task<T> RunAsync<T>(ImageReference image, IEngineLog? log, Func<Session, Task<T>> work, CancellationToken ct)
+    {
+        var session = await StartAsync(image, log, ct).ConfigureAwait(false);
+        try
+        {
+            return await session.RunAsync(work, options.Timeout).ConfigureAwait(false);
+        }
+        catch (AutomationException e) when (session.SchemeRemembered && e.ErrorId is "RegistryUnreachable" or "RegistryRequestFailed")
+        {
+            session.Log.Verbose($"Registry {session.Subject.Name} no longer answers like before; checking whether it speaks HTTPS or HTTP.");
+            options.Cache.ForgetScheme(session.Host);
+            session = await StartAsync(image, log, ct).ConfigureAwait(false);
+            return await session.RunAsync(work, options.Timeout).ConfigureAwait(false);
+        }
     }
 
     private async Task<IReadOnlyList<ListedTag>> ListPagesAsync(Session session)
@@ -158,6 +177,7 @@ public sealed partial class RegistryClient
         var session = new Session(this, image, subject, host, log ?? NullEngineLog.Instance, ct);
         try
         {
+            session.SchemeRemembered = mirror is null && options.Cache.SchemeFor(host) is not null;
             session.BaseUri = mirror ?? await ResolveBaseUriAsync(session, host).ConfigureAwait(false);
             session.Credential = refusedCredentials.ContainsKey(host) ? null : await CredentialForAsync(host, session.Log, ct).ConfigureAwait(false);
         }
@@ -344,6 +364,12 @@ public sealed partial class RegistryClient
 
         public Uri BaseUri { get; set; } = null!;
 
+        /// <summary>host[:port] contacted: the registry's API host or its mirror.</summary>
+        public string Host { get; } = host;
+
+        /// <summary>Whether the scheme came from what an earlier session learned rather than from a probe now.</summary>
+        public bool SchemeRemembered { get; set; }
+
         public RegistryCredential? Credential { get; set; }
 
         /// <summary>The header value sent with every request; a secret, so never logged.</summary>
@@ -421,7 +447,7 @@ public sealed partial class RegistryClient
         private void FallBackToAnonymous()
         {
             Log.Warning($"Registry {Subject.Name} refused {Credential} with DENIED; listing '{Image.Original}' and other images there anonymously instead.");
-            client.refusedCredentials[host] = true;
+            client.refusedCredentials[Host] = true;
             Credential = null;
             Authorization = null;
         }

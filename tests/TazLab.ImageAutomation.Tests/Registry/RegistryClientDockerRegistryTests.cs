@@ -203,6 +203,20 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
     }
 
     [Fact]
+    public async Task ATlsRegistryWherePlainHttpWasRememberedIsFoundOutAgain()
+    {
+        await using var registry = await DockerRegistry.StartAsync(tls: true);
+        registry.AddTags("test/app", ["1.0.0"]);
+        var cache = new RegistryCache(TimeProvider.System);
+        cache.RememberScheme(registry.Host, "http"); // a plain registry used this port before
+
+        var tags = await Client(new RegistryOptions { SkipCertificateCheck = true, Cache = cache }).ListTagsAsync(ImageReference.Parse($"{registry.Host}/test/app"), log, default);
+
+        Assert.Equal(["1.0.0"], tags.Select(t => t.Tag));
+        Assert.Equal("https", cache.SchemeFor(registry.Host));
+    }
+
+    [Fact]
     public async Task AWrongCaIsStillRefused()
     {
         await using var registry = await DockerRegistry.StartAsync(tls: true);

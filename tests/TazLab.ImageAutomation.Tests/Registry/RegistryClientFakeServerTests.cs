@@ -333,6 +333,19 @@ public sealed class RegistryClientFakeServerTests
     }
 
     [Fact]
+    public async Task FindsOutAgainWhenARememberedSchemeIsWrong()
+    {
+        await using var registry = new FakeRegistry(_ => FakeResponse.Tags(["1"]));
+        var cache = new RegistryCache(time);
+        cache.RememberScheme(registry.Host, "https"); // a TLS registry used this port before
+
+        var tags = await List(registry, new RegistryOptions { Cache = cache });
+
+        Assert.Equal(["1"], tags.Select(t => t.Tag));
+        Assert.Equal("http", cache.SchemeFor(registry.Host));
+    }
+
+    [Fact]
     public async Task SendsBasicCredentialsToABasicRegistryAndRemembersToSendThemUpFront()
     {
         var expected = "Basic " + Convert.ToBase64String("alice:wonder-land-42"u8.ToArray());
