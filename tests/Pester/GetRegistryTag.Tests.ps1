@@ -158,6 +158,17 @@ Describe 'Get-RegistryTag over TLS' {
 }
 
 Describe 'Stopping Get-RegistryTag' {
+    It 'gives up on a registry that does not answer within -TimeoutSec, as an OperationTimeout naming the image' {
+        $server = Start-StalledServer
+        try {
+            Get-RegistryTag -Image "$($server.Address)/team/api" -TimeoutSec 1 -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures[0].CategoryInfo.Category | Should -Be 'OperationTimeout'
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'RegistryTimeout,*'
+            $failures[0].Exception.Message | Should -Match ([regex]::Escape("'$($server.Address)/team/api'"))
+        }
+        finally { $server.Listener.Stop() }
+    }
+
     It 'cancels a hanging request promptly when the pipeline is stopped (Ctrl+C)' {
         $server = Start-StalledServer
         $shell = [powershell]::Create()
