@@ -160,7 +160,18 @@ internal sealed class DockerConfigCredentials
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        using var process = Process.Start(start)!;
+        Process started;
+        try
+        {
+            started = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            log.Warning($"Cannot run '{executable}' ({e.Message}); trying other sources, then anonymous access.");
+            return null;
+        }
+
+        using var process = started;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(HelperTimeout);
         try

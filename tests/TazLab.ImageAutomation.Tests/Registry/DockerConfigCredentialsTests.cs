@@ -112,6 +112,11 @@ public sealed class DockerConfigCredentialsTests : IDisposable
         Assert.Null(await broken.FindAsync("a.example", log, default));
         Assert.Contains("exit code 3", log.Warnings[1]);
         Assert.DoesNotContain("SECRET-IN-OUTPUT", log.All);
+
+        File.WriteAllText(Path.Combine(helpers, "docker-credential-noexec"), "#!/bin/sh\necho '{}'\n"); // not executable
+        var notRunnable = Load("""{"credsStore": "noexec"}""");
+        Assert.Null(await notRunnable.FindAsync("a.example", log, default));
+        Assert.Contains("Cannot run", log.Warnings[2]);
     }
 
     [Fact]
