@@ -45,6 +45,9 @@ public sealed partial class RegistryClient
         dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
     }
 
+    /// <summary>The exclusion list in force (<see cref="RegistryOptions.ExcludePatterns"/> or Flux's default).</summary>
+    public TagExclusion Exclusion => exclusion;
+
     /// <summary>
     /// Every tag of <paramref name="image"/> minus the excluded ones, each once, in ordinal order
     /// (registries return directory order or oldest-first, so their order means nothing).

@@ -93,7 +93,7 @@ public sealed class GetRegistryTagCommand : PSCmdlet, IDisposable
             {
                 // Path resolution needs the session state, so it happens here on the pipeline thread.
                 var layout = GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]);
-                queue!.Add((_, _) => Task.FromResult(OciLayoutSource.ListTags(image, layout)));
+                queue!.Add((_, _) => Task.FromResult(OciLayoutSource.ListTags(image, layout, client!.Exclusion)));
             }
             else
             {
