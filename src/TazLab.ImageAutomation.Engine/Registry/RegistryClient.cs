@@ -27,7 +27,6 @@ public sealed partial class RegistryClient
 
     private readonly RegistryOptions options;
     private readonly RegistryTransport transport;
-    private readonly TagExclusion exclusion;
     private readonly RegistryMirrors mirrors;
     private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> credentials = new(StringComparer.OrdinalIgnoreCase);
 
@@ -39,14 +38,14 @@ public sealed partial class RegistryClient
     public RegistryClient(RegistryOptions? options = null)
     {
         this.options = options ?? new RegistryOptions();
-        exclusion = new TagExclusion(this.options.ExcludePatterns);
+        Exclusion = new TagExclusion(this.options.ExcludePatterns);
         mirrors = new RegistryMirrors(this.options.Mirrors, this.options.AllowInsecureHttp);
         transport = RegistryTransport.For(this.options);
         dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
     }
 
     /// <summary>The exclusion list in force (<see cref="RegistryOptions.ExcludePatterns"/> or Flux's default).</summary>
-    public TagExclusion Exclusion => exclusion;
+    public TagExclusion Exclusion { get; }
 
     /// <summary>
     /// Every tag of <paramref name="image"/> minus the excluded ones, each once, in ordinal order
@@ -125,7 +124,7 @@ public sealed partial class RegistryClient
             var tags = ReadTags(session, response);
             foreach (var tag in tags)
             {
-                if (exclusion.IsExcluded(tag))
+                if (Exclusion.IsExcluded(tag))
                 {
                     excluded++;
                 }
@@ -138,7 +137,7 @@ public sealed partial class RegistryClient
             next = NextPage(session, next, response);
         }
 
-        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", exclusion.Patterns)})" : "")}.");
+        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", Exclusion.Patterns)})" : "")}.");
         return seen.Order(StringComparer.Ordinal)
             .Select(tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null))
             .ToList();
