@@ -326,8 +326,17 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
                 .ListTagsAsync(ImageReference.Parse($"{host}/test/missing"), log, default))).ToString());
         }
 
+        // The same secret as docker's identity token (OAuth2 refresh grant), right and wrong.
+        var tokenImage = ImageReference.Parse($"{tokenRegistry.Host}/test/app");
+        await Client(new RegistryOptions { GetEnvironmentVariable = IdentityTokenConfig(tokenRegistry.Host, password) })
+            .ListTagsAsync(tokenImage, log, default);
+        texts.Add((await Assert.ThrowsAsync<AutomationException>(() =>
+            Client(new RegistryOptions { GetEnvironmentVariable = IdentityTokenConfig(tokenRegistry.Host, password + "x") })
+                .ListTagsAsync(tokenImage, log, default))).ToString());
+
         texts.Add(log.All);
         texts.Add(new RegistryCredential("gina", password).ToString());
+        texts.Add(new RegistryCredential("<token>", password, isIdentityToken: true).ToString());
         var everything = string.Join("\n", texts);
         Assert.NotEmpty(tokens.IssuedTokens);
         Assert.DoesNotContain(password, everything);
@@ -357,6 +366,9 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
         scratch.Add(directory);
         return directory;
     }
+
+    private Func<string, string?> IdentityTokenConfig(string host, string identityToken) =>
+        WriteDockerConfig(System.Text.Json.JsonSerializer.Serialize(new { auths = new Dictionary<string, object> { [host] = new { identitytoken = identityToken } } }));
 
     private Func<string, string?> WriteDockerConfig(string json)
     {
