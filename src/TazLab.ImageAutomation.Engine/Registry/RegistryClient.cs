@@ -99,6 +99,7 @@ public sealed partial class RegistryClient
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var next = new Uri(session.BaseUri, $"v2/{image.Repository}/tags/list?n={PageSize}");
         var excluded = 0;
+        var invalid = 0;
         for (var page = 1; next is not null; page++)
         {
             if (page > options.MaxPages)
@@ -120,10 +121,14 @@ public sealed partial class RegistryClient
                 throw Failure(session, response, "list tags of");
             }
 
-            var tags = ReadTags(session, response);
-            foreach (var tag in tags)
+            foreach (var tag in ReadTags(session, response))
             {
-                if (Exclusion.IsExcluded(tag))
+                if (!TagPattern().IsMatch(tag))
+                {
+                    // Not usable in an image reference: Nexus sends empty entries, Artifactory digests ("sha256:…").
+                    invalid++;
+                }
+                else if (Exclusion.IsExcluded(tag))
                 {
                     excluded++;
                 }
@@ -136,7 +141,8 @@ public sealed partial class RegistryClient
             next = NextPage(session, next, response);
         }
 
-        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", Exclusion.Patterns)})" : "")}.");
+        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", Exclusion.Patterns)})" : "")}."
+            + (invalid > 0 ? $" Dropped {invalid} entries that are not valid tag names." : ""));
         return seen.Order(StringComparer.Ordinal)
             .Select(tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null))
             .ToList();
@@ -258,9 +264,7 @@ public sealed partial class RegistryClient
                 return [];
             }
 
-            // Some registries (Nexus) put null or empty strings in the list; they are not tags.
-            return tags.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.String).Select(t => t.GetString()!)
-                .Where(t => t.Length > 0).ToList();
+            return tags.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : "").ToList();
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -192,13 +192,14 @@ public sealed class RegistryClientFakeServerTests
     }
 
     [Fact]
-    public async Task NullEmptyAndMissingTagListsAreNotTags()
+    public async Task NullEmptyInvalidAndMissingTagListsAreNotTags()
     {
         await using var registry = new FakeRegistry(request => request.Query("p") == "2"
             ? new FakeResponse(200, """{"name":"test/app","tags":null}""")
-            : new FakeResponse(200, """{"name":"test/app","tags":["1.0",null,"",42]}""") { Headers = { ["Link"] = "</v2/test/app/tags/list?p=2>; rel=\"next\"" } });
+            : new FakeResponse(200, """{"name":"test/app","tags":["1.0",null,"",42,"sha256:0123abcd",".hidden","_ok"]}""") { Headers = { ["Link"] = "</v2/test/app/tags/list?p=2>; rel=\"next\"" } });
 
-        Assert.Equal(["1.0"], (await List(registry)).Select(t => t.Tag));
+        Assert.Equal(["1.0", "_ok"], (await List(registry)).Select(t => t.Tag));
+        Assert.Contains(log.VerboseLines, l => l.Contains("Dropped 5 entries"));
     }
 
     [Fact]
