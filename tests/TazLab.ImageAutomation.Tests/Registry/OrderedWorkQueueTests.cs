@@ -37,6 +37,7 @@ public class OrderedWorkQueueTests
     public void RunsAtMostThrottleLimitItemsAtOnce()
     {
         using var queue = new OrderedWorkQueue<int>(2, CancellationToken.None);
+        var gate = new TaskCompletionSource();
         var running = 0;
         var peak = 0;
         for (var i = 0; i < 8; i++)
@@ -45,12 +46,17 @@ public class OrderedWorkQueueTests
             {
                 var now = Interlocked.Increment(ref running);
                 InterlockedMax(ref peak, now);
-                await Task.Delay(20);
+                await gate.Task;
                 Interlocked.Decrement(ref running);
                 return now;
             });
         }
 
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref running) == 2, TimeSpan.FromSeconds(10)), "two items should run at once");
+        Thread.Sleep(100);
+        Assert.Equal(2, Volatile.Read(ref running)); // the other six wait for a slot
+
+        gate.SetResult();
         Assert.Equal(8, queue.TakeAll().Count());
         Assert.Equal(2, peak);
     }
