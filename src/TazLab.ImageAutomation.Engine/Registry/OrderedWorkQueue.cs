@@ -11,7 +11,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
 {
     private readonly SemaphoreSlim slots;
     private readonly CancellationToken cancellationToken;
-    private readonly Queue<(Task<T> Task, BufferedLog Log)> pending = new();
+    private readonly Queue<(Task<T> Task, BufferedEngineLog Log)> pending = new();
 
     public OrderedWorkQueue(int throttleLimit, CancellationToken cancellationToken)
     {
@@ -23,7 +23,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     /// <summary>Queues one item; it starts on the thread pool as soon as a slot is free.</summary>
     public void Add(Func<IEngineLog, CancellationToken, Task<T>> work)
     {
-        var log = new BufferedLog();
+        var log = new BufferedEngineLog();
         pending.Enqueue((Task.Run(() => RunAsync(work, log)), log));
     }
 
@@ -47,7 +47,7 @@ public sealed class OrderedWorkQueue<T> : IDisposable
         }
     }
 
-    private async Task<T> RunAsync(Func<IEngineLog, CancellationToken, Task<T>> work, BufferedLog log)
+    private async Task<T> RunAsync(Func<IEngineLog, CancellationToken, Task<T>> work, BufferedEngineLog log)
     {
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -59,38 +59,8 @@ public sealed class OrderedWorkQueue<T> : IDisposable
             slots.Release();
         }
     }
-
-    private sealed class BufferedLog : IEngineLog
-    {
-        private readonly List<LogEntry> entries = [];
-
-        public IReadOnlyList<LogEntry> Entries
-        {
-            get
-            {
-                lock (entries)
-                {
-                    return entries.ToList();
-                }
-            }
-        }
-
-        public void Verbose(string message) => Add(new LogEntry(false, message));
-
-        public void Warning(string message) => Add(new LogEntry(true, message));
-
-        private void Add(LogEntry entry)
-        {
-            lock (entries)
-            {
-                entries.Add(entry);
-            }
-        }
-    }
 }
 
 /// <summary>One finished work item: its value or its exception, and what it logged.</summary>
 public sealed record WorkOutcome<T>(T? Value, Exception? Error, IReadOnlyList<LogEntry> Log);
 
-/// <summary>A message an item logged: a warning or a verbose line.</summary>
-public sealed record LogEntry(bool IsWarning, string Message);

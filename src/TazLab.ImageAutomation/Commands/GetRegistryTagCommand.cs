@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Registry;
@@ -13,7 +12,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// </remarks>
 [Cmdlet(VerbsCommon.Get, "RegistryTag")]
 [OutputType(typeof(RegistryTag))]
-public sealed class GetRegistryTagCommand : PSCmdlet, IDisposable
+public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
     private RegistryClient? client;
@@ -24,58 +23,21 @@ public sealed class GetRegistryTagCommand : PSCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] Image { get; set; } = [];
 
-    /// <summary>Registry login for every image; without it docker's config.json is used, then anonymous access.</summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary>A PEM or DER file with CA certificates to trust besides the system's.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? CertificatePath { get; set; }
-
-    /// <summary>Accept any TLS certificate.</summary>
-    [Parameter]
-    public SwitchParameter SkipCertificateCheck { get; set; }
-
-    /// <summary>Allow plain HTTP to registries that are not on loopback (Flux's <c>insecure</c>).</summary>
-    [Parameter]
-    public SwitchParameter AllowInsecureHttp { get; set; }
-
     /// <summary>Tags matching any of these regular expressions are dropped; replaces the default <c>^.*\.sig$</c>.</summary>
     [Parameter]
     [AllowEmptyCollection]
     public string[]? ExcludePattern { get; set; }
-
-    /// <summary>Registry → mirror URL, e.g. <c>@{ 'docker.io' = 'https://mirror.example:5000' }</c>.</summary>
-    [Parameter]
-    public Hashtable? RegistryMirror { get; set; }
 
     /// <summary>How many images are listed at once.</summary>
     [Parameter]
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
-    /// <summary>Seconds one image's listing may take.</summary>
-    [Parameter]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
-
     protected override void BeginProcessing()
     {
         try
         {
-            client = new RegistryClient(new RegistryOptions
-            {
-                Credential = Credential is null || Credential == PSCredential.Empty ? null
-                    : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password),
-                CertificatePath = CertificatePath is null ? null : GetUnresolvedProviderPathFromPSPath(CertificatePath),
-                SkipCertificateCheck = SkipCertificateCheck,
-                AllowInsecureHttp = AllowInsecureHttp,
-                ExcludePatterns = ExcludePattern,
-                Mirrors = RegistryMirror?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase),
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            });
+            client = new RegistryClient(BuildRegistryOptions(ExcludePattern));
         }
         catch (AutomationException e)
         {
@@ -118,17 +80,7 @@ public sealed class GetRegistryTagCommand : PSCmdlet, IDisposable
     {
         foreach (var outcome in outcomes)
         {
-            foreach (var entry in outcome.Log)
-            {
-                if (entry.IsWarning)
-                {
-                    WriteWarning(entry.Message);
-                }
-                else
-                {
-                    WriteVerbose(entry.Message);
-                }
-            }
+            new CmdletLog(this).Replay(outcome.Log);
 
             switch (outcome.Error)
             {

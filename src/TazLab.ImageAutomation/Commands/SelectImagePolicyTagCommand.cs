@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Policies;
+using TazLab.ImageAutomation.Engine.Registry;
 using TazLab.ImageAutomation.Errors;
 using PolicyOrder = TazLab.ImageAutomation.PolicyOrder;
 
@@ -11,15 +12,18 @@ namespace TazLab.ImageAutomation.Commands;
 /// reports that the parameter set cannot be resolved, as Flux rejects a policy with no choice.</remarks>
 [Cmdlet(VerbsCommon.Select, "ImagePolicyTag")]
 [OutputType(typeof(ImagePolicySelection))]
-public sealed class SelectImagePolicyTagCommand : PSCmdlet
+public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposable
 {
     private const string SemVerSet = "SemVer";
     private const string NumericalSet = "Numerical";
     private const string AlphabeticalSet = "Alphabetical";
 
-    // Tags per image, in arrival order of the images.
+    // Tags per image, in arrival order of the images; digests the tag source reported, per image and tag.
     private readonly Dictionary<string, List<string>> tagsByImage = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Image, string Tag), string> reportedDigests = [];
+    private readonly CancellationTokenSource cancellation = new();
     private TagPolicy? policy;
+    private RegistryClient? registry;
 
     /// <summary>Tags to choose from: plain strings, or RegistryTag objects (bound by their Tag property).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -29,6 +33,14 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
     /// <summary>The image the tags belong to; bound from RegistryTag objects.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string Image { get; set; } = "";
+
+    /// <summary>The manifest digest the tag source reported; bound from RegistryTag objects, used by -DigestReflection IfNotPresent.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string Digest { get; set; } = "";
+
+    /// <summary>Whether the selected tag's digest is looked up, so setters write <c>image:tag@digest</c> (Flux <c>digestReflectionPolicy</c>).</summary>
+    [Parameter]
+    public DigestReflectionPolicy DigestReflection { get; set; } = DigestReflectionPolicy.Never;
 
     /// <summary>The policy's <c>namespace:name</c>, as setter markers name it (<c>flux-system:hugo-blog</c>).</summary>
     [Parameter]
@@ -93,9 +105,17 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
             if (!string.IsNullOrEmpty(tag))
             {
                 tags.Add(tag);
+                if (Digest.Length > 0)
+                {
+                    reportedDigests[(Image, tag)] = Digest;
+                }
             }
         }
     }
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    public void Dispose() => cancellation.Dispose();
 
     protected override void EndProcessing()
     {
@@ -113,6 +133,7 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
                         Policy = Policy,
                         Image = image,
                         Tag = selection.Tag,
+                        Digest = ReflectDigest(image, selection.Tag),
                         CandidateCount = selection.CandidateCount,
                         MatchedCount = selection.MatchedCount,
                     });
@@ -126,6 +147,43 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
             {
                 WriteError(ErrorRecords.From(e));
             }
+        }
+    }
+
+    /// <summary>The selected tag's digest by -DigestReflection (Flux's updateImageRefs, without state: IfNotPresent
+    /// means "not reported by the tag source").</summary>
+    private string ReflectDigest(string image, string tag)
+    {
+        if (DigestReflection == DigestReflectionPolicy.Never)
+        {
+            return "";
+        }
+
+        if (DigestReflection == DigestReflectionPolicy.IfNotPresent && reportedDigests.TryGetValue((image, tag), out var reported))
+        {
+            return reported;
+        }
+
+        if (image.Length == 0)
+        {
+            throw new AutomationException(ErrorKind.InvalidArgument, "DigestReflectionNeedsImage",
+                $"Cannot look up the digest of tag '{tag}': no image was given.", tag,
+                "Pipe RegistryTag objects from Get-RegistryTag, or pass -Image.");
+        }
+
+        registry ??= new RegistryClient(BuildRegistryOptions());
+        var log = new BufferedEngineLog();
+        try
+        {
+            return registry.GetDigestAsync(ImageReference.Parse(image), tag, log, cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            new CmdletLog(this).Replay(log.Entries);
         }
     }
 
