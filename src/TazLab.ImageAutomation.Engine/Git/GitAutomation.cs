@@ -482,7 +482,8 @@ public sealed class GitAutomation(IEngineLog? log = null)
         private Commit? FetchBranch(Remote remote, string branch)
         {
             var head = Network(remote, "listing the branches of", () =>
-                repository.Network.ListReferences(remote, Credentials).FirstOrDefault(r => r.CanonicalName == $"refs/heads/{branch}"));
+                (Credentials is { } credentials ? repository.Network.ListReferences(remote, credentials) : repository.Network.ListReferences(remote))
+                    .FirstOrDefault(r => r.CanonicalName == $"refs/heads/{branch}"));
             if (head is null)
             {
                 return null;
