@@ -1,0 +1,107 @@
+using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Git;
+using static TazLab.ImageAutomation.Tests.Git.AppsRemote;
+
+namespace TazLab.ImageAutomation.Tests.Git;
+
+/// <summary>Submit against a real git server over HTTP (lighttpd + git http-backend) with Basic authentication.</summary>
+public sealed class GitHttpTests : IDisposable
+{
+    private static readonly GitCredential Valid = new(GitHttpServer.UserName, GitHttpServer.Password);
+    private readonly GitHttpServer server = new();
+    private readonly AppsRemote remote;
+
+    public GitHttpTests()
+    {
+        remote = new AppsRemote(Path.Combine(server.ProjectRoot, "apps.git"));
+        remote.Url = server.UrlFor("apps.git");
+    }
+
+    public void Dispose()
+    {
+        remote.Dispose();
+        server.Dispose();
+    }
+
+    private static SubmitRequest Request(string clone, GitCredential? credential, params Engine.Setters.SetterPolicy[] policies) =>
+        new(clone, ApplySetters(clone, policies), "fluxcdbot@example.com")
+        {
+            Push = true,
+            Credential = credential,
+            MessageTemplate = "{{ range .Changed.Changes }}{{ .NewValue }}{{ end }}",
+        };
+
+    [Fact]
+    public void AnAuthenticatedPushIsAccepted()
+    {
+        var clone = remote.Clone("work");
+
+        var outcome = new GitAutomation().Submit(Request(clone, Valid, Policy("a", "1.0.1")))!;
+
+        Assert.True(outcome.Pushed);
+        Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "main"));
+        Assert.Equal("registry.example/app-a:1.0.1", GitCli.Run(remote.BarePath, "log", "-1", "--format=%s", "main"));
+    }
+
+    [Theory]
+    [InlineData("wrong-Password-99")]
+    [InlineData(null)]
+    public void AWrongOrMissingPasswordIsAnAuthenticationErrorWithoutThePassword(string? password)
+    {
+        var clone = remote.Clone("work");
+        var head = GitCli.Run(remote.BarePath, "rev-parse", "main");
+        var credential = password is null ? null : new GitCredential(GitHttpServer.UserName, password);
+
+        var error = Assert.Throws<AutomationException>(() => new GitAutomation().Submit(Request(clone, credential, Policy("a", "1.0.1"))));
+
+        Assert.Equal((ErrorKind.AuthenticationError, "GitAuthenticationFailed"), (error.Kind, error.ErrorId));
+        Assert.Contains(remote.Url, error.Message, StringComparison.Ordinal);
+        if (password is not null)
+        {
+            Assert.DoesNotContain(password, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, error.ToString(), StringComparison.Ordinal);
+            Assert.Contains(GitHttpServer.UserName, error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(head, GitCli.Run(remote.BarePath, "rev-parse", "main"));
+    }
+
+    [Fact]
+    public void TwoAutomationsPushingAtTheSameMomentBothLandEveryUpdateExactlyOnce()
+    {
+        const int Rounds = 20;
+        var clones = new[] { ("a", remote.Clone("automation-a")), ("b", remote.Clone("automation-b")) };
+        var attempts = new List<int>();
+        for (var round = 1; round <= Rounds; round++)
+        {
+            var tag = $"1.0.{round}";
+            using var start = new Barrier(clones.Length);
+            var outcomes = clones.AsParallel().WithDegreeOfParallelism(clones.Length).Select(clone =>
+            {
+                var request = Request(clone.Item2, Valid, Policy(clone.Item1, tag));
+                start.SignalAndWait();
+                return new GitAutomation().Submit(request)!;
+            }).ToList();
+            attempts.AddRange(outcomes.Select(o => o.Attempts));
+        }
+
+        // Every update is in the history exactly once, as its own commit, and nothing else is.
+        var subjects = GitCli.Run(remote.BarePath, "log", "--format=%s", "main").Split('\n');
+        var expected = Enumerable.Range(1, Rounds).SelectMany(r => new[] { $"registry.example/app-a:1.0.{r}", $"registry.example/app-b:1.0.{r}" })
+            .Append("Initial apps");
+        Assert.Equal(expected.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
+        Assert.Equal("", GitCli.Run(remote.BarePath, "rev-list", "--merges", "main"));
+        Assert.Equal(AppsRemote.Deployment("a", $"1.0.{Rounds}"), remote.Show("main:apps/a/deploy.yaml") + "\n");
+        Assert.Equal(AppsRemote.Deployment("b", $"1.0.{Rounds}"), remote.Show("main:apps/b/deploy.yaml") + "\n");
+
+        // No push was forced: every update of the server's branch added exactly one commit on top of the previous value.
+        var values = GitCli.Run(remote.BarePath, "log", "-g", "--format=%H", "refs/heads/main").Split('\n');
+        Assert.Equal(2 * Rounds + 1, values.Length);
+        for (var i = 0; i < values.Length - 1; i++)
+        {
+            Assert.Equal(values[i + 1], GitCli.Run(remote.BarePath, "rev-parse", values[i] + "^"));
+        }
+
+        Assert.Contains(attempts, a => a > 1);
+    }
+}
