@@ -61,10 +61,10 @@ public sealed record CommitOutcome(
     string Repository, string Branch, string Sha, string Message, IReadOnlyList<string> Files,
     bool Pushed, string? PushedTo, int Attempts, IReadOnlyList<string> PushedRefspecs)
 {
-    /// <summary>Flux's event text (<c>PushResult.Summary</c>) once pushed; the same form with "committed" before that.</summary>
+    /// <summary>The first line of Flux's event text (<see cref="PushSummary"/>; the message is in <see cref="Message"/>), or "committed ..." before a push.</summary>
     public string Summary => Pushed
-        ? PushSummary(Sha, Branch, PushedRefspecs, Message)
-        : $"committed '{ShortRevision(Sha)}' on branch '{Branch}'" + (Message.Length > 0 ? "\n" + Message : "");
+        ? PushSummary(Sha, Branch, PushedRefspecs, message: "")
+        : $"committed '{ShortRevision(Sha)}' on branch '{Branch}'";
 
     /// <summary>Flux's <c>PushResult.Summary</c>.</summary>
     public static string PushSummary(string revision, string branch, IReadOnlyList<string> refspecs, string message)

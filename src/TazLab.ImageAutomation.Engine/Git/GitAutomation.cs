@@ -89,6 +89,13 @@ public sealed class GitAutomation(IEngineLog? log = null)
                 ?? throw new AutomationException(ErrorKind.InvalidArgument, "GitPushBranchMissing",
                     $"The repository at '{root}' has a detached HEAD, so there is no branch to commit to.", root,
                     "Pass -PushBranch (Flux: push spec not provided, and cannot be inferred from the checkout ref), or check out a branch.");
+            if (request.Changes.FirstOrDefault(c => c.Policy.Key.Length == 0 || c.Policy.Tag.Length == 0) is { } unselected)
+            {
+                throw new AutomationException(ErrorKind.InvalidArgument, "GitChangeWithoutPolicy",
+                    $"The change for '{unselected.Path}' does not say which policy value it applied, so it could not be re-applied after a push race.",
+                    unselected.Path, "Pass the change objects Update-ImageSetter wrote, unmodified.");
+            }
+
             updateRoots = request.Changes
                 .GroupBy(UpdateRootOf, StringComparer.Ordinal)
                 .Select(g => new UpdateRoot(g.Key, g.Select(c => c.Policy).DistinctBy(p => p.Key).ToDictionary(p => p.Key)))

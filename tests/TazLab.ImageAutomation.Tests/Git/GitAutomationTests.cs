@@ -73,7 +73,8 @@ public class GitAutomationTests
         Assert.True(outcome.Pushed);
         Assert.Equal(("main", "origin/main", 1), (outcome.Branch, outcome.PushedTo, outcome.Attempts));
         Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "main"));
-        Assert.Equal($"pushed commit '{outcome.Sha[..7]}' to branch 'main'\nchore: self-update app-a [skip ci]", outcome.Summary);
+        Assert.Equal($"pushed commit '{outcome.Sha[..7]}' to branch 'main'", outcome.Summary);
+        Assert.Equal("chore: self-update app-a [skip ci]", outcome.Message);
         Assert.Equal("fluxcdbot <fluxcdbot@example.com> Committer <committer@example.com>",
             GitCli.Run(remote.BarePath, "log", "-1", "--format=%an <%ae> %cn <%ce>", "main"));
         Assert.Equal(AppsRemote.Deployment("a", "1.0.1"), remote.Show("main:apps/a/deploy.yaml") + "\n");
@@ -254,7 +255,7 @@ public class GitAutomationTests
 
         Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "auto"));
         Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "smth/else"));
-        Assert.StartsWith($"pushed commit '{outcome.Sha[..7]}' to branch 'auto' and refspecs 'refs/heads/auto:refs/heads/smth/else'\n", outcome.Summary, StringComparison.Ordinal);
+        Assert.Equal($"pushed commit '{outcome.Sha[..7]}' to branch 'auto' and refspecs 'refs/heads/auto:refs/heads/smth/else'", outcome.Summary);
     }
 
     [Theory]
