@@ -481,9 +481,25 @@ public sealed class GitAutomation(IEngineLog? log = null)
                 $"The repository at '{root}' has no remote named '{request.Remote}'.", request.Remote,
                 $"Pass -Remote one of: {string.Join(", ", repository.Network.Remotes.Select(r => r.Name).DefaultIfEmpty("(none)"))}.");
 
-        private CredentialsHandler? Credentials => request.Credential is { } credential
-            ? (_, _, _) => new UsernamePasswordCredentials { Username = credential.UserName, Password = credential.Secret }
-            : null;
+        /// <summary>
+        /// A handler for one network operation. It answers once: when the server asks again the credential was refused,
+        /// and replaying it (libgit2 would, several times) only adds the server's failed-login delays.
+        /// </summary>
+        private CredentialsHandler? Credentials
+        {
+            get
+            {
+                if (request.Credential is not { } credential)
+                {
+                    return null;
+                }
+
+                var asked = 0;
+                return (_, _, _) => Interlocked.Increment(ref asked) == 1
+                    ? new UsernamePasswordCredentials { Username = credential.UserName, Password = credential.Secret }
+                    : null;
+            }
+        }
 
         /// <summary>Fetches one branch of the remote; null when the remote has no such branch.</summary>
         private Commit? FetchBranch(Remote remote, string branch)
