@@ -19,7 +19,7 @@ Describe 'Submit-AutomationCommit' {
     AfterEach { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
 
     It 'commits only the changed file, warns about other modifications, and reports like Flux' {
-        Add-Content -Path (Join-Path $clone README.md) -Value 'local edit'
+        Add-Content -Path (Join-Path $clone apps/b/deploy.yaml) -Value '# local edit'
         $commit = Update-App $clone a 1.0.1 |
             Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push -WarningVariable warnings -WarningAction SilentlyContinue
 
@@ -31,8 +31,8 @@ Describe 'Submit-AutomationCommit' {
         $commit.Summary | Should -Be "pushed commit '$($commit.Sha.Substring(0, 7))' to branch 'main'"
         Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
         Invoke-Git --git-dir $repository.Origin show --name-only --format= main | Should -Be 'apps/a/deploy.yaml'
-        Invoke-Git -C $clone status --porcelain | Should -Be ' M README.md'
-        "$warnings" | Should -BeLike '*README.md*'
+        Invoke-Git -C $clone status --porcelain | Should -Be ' M apps/b/deploy.yaml'
+        "$warnings" | Should -BeLike '*apps/b/deploy.yaml*'
     }
 
     It 'makes no commit and emits nothing when no change comes in' {

@@ -19,8 +19,9 @@ public class GitAutomationTests
         using var remote = new AppsRemote();
         var clone = remote.Clone("work");
         File.AppendAllText(Path.Combine(clone, "README.md"), "local edit\n");
-        File.WriteAllText(Path.Combine(clone, "staged.txt"), "staged\n");
-        GitCli.Run(clone, "add", "staged.txt");
+        File.AppendAllText(Path.Combine(clone, "apps", "b", "deploy.yaml"), "# local edit\n");
+        File.WriteAllText(Path.Combine(clone, "apps", "staged.txt"), "staged\n");
+        GitCli.Run(clone, "add", "apps/staged.txt");
         var log = new RecordingLog();
 
         var outcome = new GitAutomation(log).Submit(Request(clone, ApplySetters(clone, Policy("a", "1.0.1")), push: false));
@@ -30,8 +31,12 @@ public class GitAutomationTests
         Assert.False(outcome.Pushed);
         Assert.Equal("apps/a/deploy.yaml", GitCli.Run(clone, "show", "--name-only", "--format=", "HEAD"));
         Assert.Equal(outcome.Sha, GitCli.Run(clone, "rev-parse", "HEAD"));
-        Assert.Equal([" M README.md", "A  staged.txt"], GitCli.Run(clone, "status", "--porcelain").Split('\n').Order(StringComparer.Ordinal));
-        Assert.Contains(log.Warnings, w => w.Contains("README.md", StringComparison.Ordinal) && w.Contains("staged.txt", StringComparison.Ordinal));
+        Assert.Equal([" M README.md", " M apps/b/deploy.yaml", "A  apps/staged.txt"], GitCli.Run(clone, "status", "--porcelain").Split('\n').Order(StringComparer.Ordinal));
+        // The warning covers the update root (apps/), where a whole-tree status would cost more than the commit.
+        var warning = Assert.Single(log.Warnings);
+        Assert.Contains("apps/b/deploy.yaml", warning, StringComparison.Ordinal);
+        Assert.Contains("apps/staged.txt", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("README.md", warning, StringComparison.Ordinal);
         Assert.Equal("Update from image update automation", GitCli.Run(clone, "log", "-1", "--format=%B"));
         Assert.Equal("fluxcdbot <fluxcdbot@example.com> fluxcdbot <fluxcdbot@example.com>", GitCli.Run(clone, "log", "-1", "--format=%an <%ae> %cn <%ce>"));
         Assert.Equal(AppsRemote.Deployment("a", "1.0.0"), remote.Show("main:apps/a/deploy.yaml") + "\n");
