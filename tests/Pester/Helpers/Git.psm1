@@ -64,19 +64,8 @@ function Start-TestGitServer {
     $password = "pw-$([guid]::NewGuid().ToString('N').Substring(0, 16))"
     Set-Content -Path (Join-Path $folder 'users') -Value "automation:$password"
     $config = Join-Path $folder 'lighttpd.conf'
-    Set-Content -Path $config -Value @"
-server.document-root = "$folder"
-server.bind = "127.0.0.1"
-server.port = $port
-server.errorlog = "$folder/error.log"
-server.modules = ("mod_access", "mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv")
-alias.url = ( "/git" => "/usr/lib/git-core/git-http-backend" )
-cgi.assign = ( "" => "" )
-setenv.add-environment = ( "GIT_PROJECT_ROOT" => "$(Split-Path $Origin)", "GIT_HTTP_EXPORT_ALL" => "" )
-auth.backend = "plain"
-auth.backend.plain.userfile = "$folder/users"
-auth.require = ( "/git" => ( "method" => "basic", "realm" => "git", "require" => "valid-user" ) )
-"@
+    $template = Get-Content -Raw (Join-Path $PSScriptRoot 'GitHttpServer.lighttpd.conf')
+    Set-Content -Path $config -Value $template.Replace('@FOLDER@', $folder).Replace('@PORT@', "$port").Replace('@PROJECT_ROOT@', (Split-Path $Origin))
     $process = Start-Process -FilePath $lighttpd -ArgumentList '-D', '-f', $config -PassThru -RedirectStandardError (Join-Path $folder 'stderr.log')
     for ($i = 0; $i -lt 100; $i++) {
         $client = [Net.Sockets.TcpClient]::new()

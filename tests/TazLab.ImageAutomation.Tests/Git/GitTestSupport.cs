@@ -172,19 +172,8 @@ internal sealed class GitHttpServer : IDisposable
         Port = FreePort();
         File.WriteAllText(System.IO.Path.Combine(folder.Path, "users"), $"{UserName}:{Password}\n");
         var config = System.IO.Path.Combine(folder.Path, "lighttpd.conf");
-        File.WriteAllText(config, $"""
-            server.document-root = "{folder.Path}"
-            server.bind = "127.0.0.1"
-            server.port = {Port}
-            server.errorlog = "{folder.Path}/error.log"
-            server.modules = ("mod_access", "mod_alias", "mod_auth", "mod_authn_file", "mod_cgi", "mod_setenv")
-            alias.url = ( "/git" => "/usr/lib/git-core/git-http-backend" )
-            cgi.assign = ( "" => "" )
-            setenv.add-environment = ( "GIT_PROJECT_ROOT" => "{ProjectRoot}", "GIT_HTTP_EXPORT_ALL" => "" )
-            auth.backend = "plain"
-            auth.backend.plain.userfile = "{folder.Path}/users"
-            auth.require = ( "/git" => ( "method" => "basic", "realm" => "git", "require" => "valid-user" ) )
-            """);
+        File.WriteAllText(config, File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "Git", "GitHttpServer.lighttpd.conf"))
+            .Replace("@FOLDER@", folder.Path).Replace("@PORT@", $"{Port}").Replace("@PROJECT_ROOT@", ProjectRoot));
         var lighttpd = File.Exists("/usr/sbin/lighttpd") ? "/usr/sbin/lighttpd" : "lighttpd";
         process = Process.Start(new ProcessStartInfo(lighttpd, ["-D", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         WaitUntilListening();
