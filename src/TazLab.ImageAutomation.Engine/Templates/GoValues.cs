@@ -106,7 +106,7 @@ internal static class GoValues
             return i.CompareTo(j);
         }
 
-        throw new ArgumentException(orderOnly || IsBasic(a) && IsBasic(b) ? "incompatible types for comparison" : "invalid type for comparison");
+        throw new ArgumentException(IsBasic(a) && IsBasic(b) ? "incompatible types for comparison" : "invalid type for comparison");
     }
 
     public static bool IsBasic(object? value) => value is string or bool or double or float || IsInteger(value);

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -39,8 +38,8 @@ internal static class TemplateFunctions
         ["upper"] = new(1, 1, args => Text(args[0]).ToUpperInvariant()),
         ["title"] = new(1, 1, args => Title(Text(args[0]))),
         ["trim"] = new(1, 1, args => Text(args[0]).Trim()),
-        ["trimPrefix"] = new(2, 2, args => Text(args[1]).StartsWith(Text(args[0]), StringComparison.Ordinal) ? Text(args[1])[Text(args[0]).Length..] : Text(args[1])),
-        ["trimSuffix"] = new(2, 2, args => Text(args[1]).EndsWith(Text(args[0]), StringComparison.Ordinal) ? Text(args[1])[..^Text(args[0]).Length] : Text(args[1])),
+        ["trimPrefix"] = new(2, 2, args => TrimPrefix(Text(args[0]), Text(args[1]))),
+        ["trimSuffix"] = new(2, 2, args => TrimSuffix(Text(args[0]), Text(args[1]))),
         ["trunc"] = new(2, 2, args => Truncate(Integer(args[0]), Text(args[1]))),
         ["replace"] = new(3, 3, args => Text(args[0]).Length == 0 ? Text(args[2]) : Text(args[2]).Replace(Text(args[0]), Text(args[1]), StringComparison.Ordinal)),
         ["contains"] = new(2, 2, args => Text(args[1]).Contains(Text(args[0]), StringComparison.Ordinal)),
@@ -114,6 +113,12 @@ internal static class TemplateFunctions
 
         return result.ToString();
     }
+
+    private static string TrimPrefix(string prefix, string value) =>
+        value.StartsWith(prefix, StringComparison.Ordinal) ? value[prefix.Length..] : value;
+
+    private static string TrimSuffix(string suffix, string value) =>
+        value.EndsWith(suffix, StringComparison.Ordinal) ? value[..^suffix.Length] : value;
 
     private static string Truncate(long length, string value) => length switch
     {

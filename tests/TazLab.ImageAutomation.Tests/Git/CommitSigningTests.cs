@@ -38,6 +38,33 @@ public class CommitSigningTests
     }
 
     [Fact]
+    public void AnOpenPgpKeyIdFromTheUsersKeyringSigns()
+    {
+        using var remote = new AppsRemote();
+        var clone = remote.Clone("work");
+        var home = Path.Combine(remote.Root, "gnupg");
+        Directory.CreateDirectory(home);
+        var environment = new Dictionary<string, string> { ["GNUPGHOME"] = home };
+        var previous = Environment.GetEnvironmentVariable("GNUPGHOME");
+        try
+        {
+            Run("gpg", environment, "--batch", "--passphrase", "", "--quick-gen-key", "Flux Bot <fluxcdbot@example.com>", "ed25519", "sign", "never");
+            // The signer runs gpg with this process's environment: GNUPGHOME selects "the user's keyring".
+            Environment.SetEnvironmentVariable("GNUPGHOME", home);
+
+            var outcome = new GitAutomation().Submit(Request(clone, new CommitSigning(SigningFormat.OpenPgp, "fluxcdbot@example.com")))!;
+
+            var (exitCode, _, error) = GitCli.TryRun(clone, environment, "verify-commit", outcome.Sha);
+            Assert.True(exitCode == 0, error);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GNUPGHOME", previous);
+            Run("gpgconf", environment, "--kill", "all");
+        }
+    }
+
+    [Fact]
     public void AnSshSignatureIsAcceptedByGit()
     {
         using var remote = new AppsRemote();

@@ -247,6 +247,22 @@ public class GitAutomationTests
     }
 
     [Fact]
+    public void ACheckedOutTagPushesToThePushBranch()
+    {
+        // Flux's source test: checkout tag v1.0.0, push branch main2, default message.
+        using var remote = new AppsRemote();
+        var clone = remote.Clone("work");
+        GitCli.Run(clone, "tag", "v1.0.0");
+        GitCli.Run(clone, "checkout", "-q", "v1.0.0");
+
+        var outcome = new GitAutomation().Submit(Request(clone, ApplySetters(clone, Policy("a", "1.0.1"))) with { PushBranch = "main2" })!;
+
+        Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "main2"));
+        Assert.Equal(GitCli.Run(clone, "rev-parse", "v1.0.0"), GitCli.Run(remote.BarePath, "rev-parse", "main2~1"));
+        Assert.Equal("Update from image update automation", outcome.Message);
+    }
+
+    [Fact]
     public void ARefspecIsPushedAfterTheBranch()
     {
         using var remote = new AppsRemote();
