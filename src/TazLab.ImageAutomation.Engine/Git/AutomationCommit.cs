@@ -45,7 +45,7 @@ public sealed record SubmitRequest(string RepositoryPath, IReadOnlyList<SetterCh
     public bool Push { get; init; }
     public string Remote { get; init; } = "origin";
 
-    /// <summary>Null = the checked-out branch. Another branch = Flux's switch-branch mode (force-pushed).</summary>
+    /// <summary>Null = the checked-out branch. Another branch = Flux's switch-branch mode (built on that branch's remote head).</summary>
     public string? PushBranch { get; init; }
 
     /// <summary>Extra pushes after the branch push, e.g. <c>refs/heads/auto:refs/heads/main</c>.</summary>

@@ -9,7 +9,7 @@ namespace TazLab.ImageAutomation.Engine.Git;
 /// <summary>
 /// Commits exactly the files the setters changed and pushes them like Flux's image-automation-controller, through
 /// LibGit2Sharp. Unlike Flux, a push rejected because the remote moved on is retried in place: reset to the remote
-/// head, re-apply the same policies, commit again, push again (never forced on the checked-out branch).
+/// head, re-apply the same policies, commit again, push again (never forced).
 /// </summary>
 public sealed class GitAutomation(IEngineLog? log = null)
 {
@@ -243,50 +243,65 @@ public sealed class GitAutomation(IEngineLog? log = null)
             return commit;
         }
 
-        // ---- switch-branch mode: build on the remote push branch, force-push ----------------------------------
+        // ---- switch-branch mode: build on the remote push branch ------------------------------------------------
 
+        /// <remarks>
+        /// Flux force-pushes here. The commit is always built on the push branch's remote head as just fetched, so a
+        /// plain push suffices; if someone pushed to the branch meanwhile it is rejected and redone on the new head
+        /// instead of overwriting their commit.
+        /// </remarks>
         private CommitOutcome? CommitOnPushBranch(IReadOnlyList<string> files, string message)
         {
             var remote = request.Push ? FindRemote() : null;
             var branchRef = $"refs/heads/{pushBranch}";
-            var existing = remote is not null ? FetchBranch(remote, pushBranch) : repository.Branches[pushBranch]?.Tip;
-            Commit? commit;
-            if (existing is null)
+            for (var attempt = 1; ; attempt++)
             {
-                // Flux: a push branch that does not exist yet starts from the checked-out HEAD.
-                var head = repository.Head.Tip;
-                commit = CreateCommit(TreeWithWorkingFiles(head, files), head is null ? [] : [head], message);
-            }
-            else
-            {
-                // Flux (flux2#3384): an existing push branch is updated on top of its own head, so its history is kept.
-                var (tree, changes) = ApplyOnto(existing);
-                if (changes.Count == 0)
+                var existing = remote is not null ? FetchBranch(remote, pushBranch) : repository.Branches[pushBranch]?.Tip;
+                Commit commit;
+                if (existing is null)
                 {
-                    log.Verbose($"Branch '{pushBranch}' already holds the new values; no commit, no push.");
-                    return null;
+                    // Flux: a push branch that does not exist yet starts from the checked-out HEAD.
+                    var head = repository.Head.Tip;
+                    commit = CreateCommit(TreeWithWorkingFiles(head, files), head is null ? [] : [head], message);
+                }
+                else
+                {
+                    // Flux (flux2#3384): an existing push branch is updated on top of its own head, so its history is kept.
+                    var (tree, changes) = ApplyOnto(existing);
+                    if (changes.Count == 0)
+                    {
+                        log.Verbose($"Branch '{pushBranch}' already holds the new values; no commit, no push.");
+                        return null;
+                    }
+
+                    files = RepositoryFiles(changes);
+                    message = RenderMessage(changes);
+                    commit = CreateCommit(tree, [existing], message);
                 }
 
-                files = RepositoryFiles(changes);
-                message = RenderMessage(changes);
-                commit = CreateCommit(tree, [existing], message);
-            }
+                SetBranch(branchRef, commit, message);
+                if (remote is null)
+                {
+                    return Outcome(commit, files, pushed: false, attempts: 1);
+                }
 
-            SetBranch(branchRef, commit, message);
-            if (remote is null)
-            {
-                return Outcome(commit, files, pushed: false, attempts: 1);
-            }
+                beforePush?.Invoke(attempt);
+                var rejection = TryPush(remote, $"{branchRef}:{branchRef}");
+                if (rejection is null)
+                {
+                    log.Verbose($"Pushed {commit.Sha[..7]} to {remote.Name}/{pushBranch} (switch-branch mode, attempt {attempt}).");
+                    PushRefspecs(remote);
+                    return Outcome(commit, files, pushed: true, attempts: attempt);
+                }
 
-            beforePush?.Invoke(1);
-            if (TryPush(remote, $"+{branchRef}:{branchRef}") is { } rejection)
-            {
-                throw Rejected(remote, rejection);
-            }
+                if (attempt == request.MaxAttempts)
+                {
+                    throw Rejected(remote, $"{rejection} (gave up after {attempt} attempts)");
+                }
 
-            log.Verbose($"Force-pushed {commit.Sha[..7]} to {remote.Name}/{pushBranch} (switch-branch mode).");
-            PushRefspecs(remote);
-            return Outcome(commit, files, pushed: true, attempts: 1);
+                log.Verbose($"Push attempt {attempt} was rejected ({rejection}); building again on {remote.Name}/{pushBranch}.");
+                Thread.Sleep(RetryDelay(attempt));
+            }
         }
 
         /// <summary>The changes re-applied to a commit's files (materialised to a temporary folder), as a new tree.</summary>

@@ -75,7 +75,7 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Remote { get; set; } = "origin";
 
-    /// <summary>The branch to push (default: the checked-out branch). Another branch is Flux's switch-branch mode, which force-pushes it.</summary>
+    /// <summary>The branch to push (default: the checked-out branch). Another branch is Flux's switch-branch mode: the commit builds on that branch's remote head.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? PushBranch { get; set; }
@@ -125,9 +125,8 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
                 return;
             }
 
-            var push = Push.IsPresent && ShouldProcess($"{Remote} ({branch})", PushBranch is null
-                ? $"Push, re-applying the changes on the new remote head up to {MaxAttempts} time(s) if the remote moved"
-                : "Force-push (Flux's switch-branch mode)");
+            var push = Push.IsPresent && ShouldProcess($"{Remote} ({branch})",
+                $"Push, re-applying the changes on the new remote head up to {MaxAttempts} time(s) if the remote moved");
             var outcome = new GitAutomation(new CmdletLog(this)).Submit(Request(workingCopy, push));
             if (outcome is null)
             {

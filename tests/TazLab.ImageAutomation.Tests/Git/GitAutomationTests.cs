@@ -228,7 +228,7 @@ public class GitAutomationTests
     }
 
     [Fact]
-    public void SwitchBranchModeForcePushesOverAPushBranchThatWasRewritten()
+    public void SwitchBranchModeBuildsOnAPushBranchThatWasRewritten()
     {
         using var remote = new AppsRemote();
         var clone = remote.Clone("work");
@@ -236,14 +236,48 @@ public class GitAutomationTests
         GitCli.Run(remote.BarePath, "config", "receive.denyNonFastForwards", "false");
         var person = remote.Clone("person");
         GitCli.Run(person, "push", "-q", "--force", "origin", "main:auto");
-        GitCli.Run(clone, "fetch", "-q", "origin");
+        GitCli.Run(remote.BarePath, "config", "receive.denyNonFastForwards", "true");
         GitCli.Run(clone, "checkout", "-q", "--", ".");
-        GitCli.Run(clone, "branch", "-f", "auto", "main~0");
 
         var outcome = new GitAutomation().Submit(Request(clone, ApplySetters(clone, Policy("a", "1.0.2"))) with { PushBranch = "auto" })!;
 
         Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "auto"));
         Assert.Equal(GitCli.Run(remote.BarePath, "rev-parse", "main"), GitCli.Run(remote.BarePath, "rev-parse", "auto~1"));
+        Assert.Equal(AppsRemote.Deployment("a", "1.0.2"), remote.Show("auto:apps/a/deploy.yaml") + "\n");
+    }
+
+    [Fact]
+    public void SwitchBranchModeKeepsACommitPushedToThePushBranchMeanwhile()
+    {
+        using var remote = new AppsRemote();
+        var clone = remote.Clone("work");
+        new GitAutomation().Submit(Request(clone, ApplySetters(clone, Policy("a", "1.0.1"))) with { PushBranch = "auto" });
+        GitCli.Run(clone, "checkout", "-q", "--", ".");
+        var person = remote.Clone("person");
+        string? personal = null;
+        var automation = new GitAutomation
+        {
+            BeforePush = attempt =>
+            {
+                if (attempt == 1)
+                {
+                    GitCli.Run(person, "fetch", "-q", "origin");
+                    GitCli.Run(person, "checkout", "-q", "-B", "auto", "origin/auto");
+                    File.WriteAllText(Path.Combine(person, "README.md"), "# reviewed\n");
+                    GitCli.Run(person, "commit", "-qam", "A reviewer's fix on the push branch");
+                    GitCli.Run(person, "push", "-q", "origin", "auto");
+                    personal = GitCli.Run(person, "rev-parse", "HEAD");
+                }
+            },
+        };
+
+        var outcome = automation.Submit(Request(clone, ApplySetters(clone, Policy("b", "2.0.0"))) with { PushBranch = "auto" })!;
+
+        Assert.Equal(2, outcome.Attempts);
+        Assert.Equal(personal, GitCli.Run(remote.BarePath, "rev-parse", "auto~1"));
+        Assert.Equal("# reviewed\n", remote.Show("auto:README.md") + "\n");
+        Assert.Equal(AppsRemote.Deployment("a", "1.0.1"), remote.Show("auto:apps/a/deploy.yaml") + "\n");
+        Assert.Equal(AppsRemote.Deployment("b", "2.0.0"), remote.Show("auto:apps/b/deploy.yaml") + "\n");
     }
 
     [Fact]
