@@ -115,6 +115,11 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
             return;
         }
 
+        if (Refspec.Length > 0 && !Push.IsPresent)
+        {
+            WriteWarning("-Refspec is pushed only together with -Push; nothing will be pushed.");
+        }
+
         try
         {
             var workingCopy = GitAutomation.FindWorkingCopy(path);
