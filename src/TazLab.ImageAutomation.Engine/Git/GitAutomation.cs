@@ -550,7 +550,12 @@ public sealed class GitAutomation(IEngineLog? log = null)
         }
 
         /// <returns>Null when pushed; the remote's reason when it refused the update.</returns>
-        private string? TryPush(Remote remote, string refspec)
+        private string? TryPush(Remote remote, string refspec) =>
+            LocalRepositoryPath(remote.Url) is { } path && !refspec.StartsWith('+')
+                ? TryPushToLocalRepository(remote, path, refspec)
+                : TryLibgit2Push(remote, refspec);
+
+        private string? TryLibgit2Push(Remote remote, string refspec)
         {
             string? rejection = null;
             try
@@ -571,6 +576,66 @@ public sealed class GitAutomation(IEngineLog? log = null)
             }
 
             return rejection is null ? null : Scrub(rejection);
+        }
+
+        /// <summary>
+        /// libgit2's transport for a repository on disk overwrites the branch without checking that it still holds the
+        /// value it saw, so two simultaneous pushes could drop one commit. Here the objects go to a ref of our own, and the
+        /// branch is then moved with a compare-and-swap (libgit2's reference update checks the old value), fast-forward only.
+        /// </summary>
+        private string? TryPushToLocalRepository(Remote remote, string path, string refspec)
+        {
+            var separator = refspec.IndexOf(':');
+            var (source, destination) = separator < 0 ? (refspec, refspec) : (refspec[..separator], refspec[(separator + 1)..]);
+            var commit = repository.Lookup<Commit>(source)
+                ?? throw new AutomationException(ErrorKind.InvalidArgument, "GitRefspecInvalid",
+                    $"The refspec '{refspec}' names '{source}', which is not a commit in '{root}'.", refspec, "Name a local branch or commit before the ':'.");
+            var incoming = $"refs/tazlab/incoming/{Guid.NewGuid():N}";
+            if (TryLibgit2Push(remote, $"{source}:{incoming}") is { } rejection)
+            {
+                return rejection;
+            }
+
+            using var target = new Repository(path);
+            try
+            {
+                if (target.Refs[destination] is not { } current)
+                {
+                    target.Refs.Add(destination, commit.Id, "push", allowOverwrite: false);
+                }
+                else
+                {
+                    var head = current.ResolveToDirectReference().Target as Commit;
+                    if (head is not null && target.ObjectDatabase.FindMergeBase(head, target.Lookup<Commit>(commit.Id))?.Id != head.Id)
+                    {
+                        return "the remote branch has commits this clone does not have (non-fast-forward)";
+                    }
+
+                    target.Refs.UpdateTarget(current, commit.Id, "push");
+                }
+            }
+            catch (LibGit2SharpException e)
+            {
+                return $"the remote branch changed while pushing ({e.Message})";
+            }
+            finally
+            {
+                target.Refs.Remove(incoming);
+            }
+
+            if (destination.StartsWith("refs/heads/", StringComparison.Ordinal))
+            {
+                repository.Refs.Add($"refs/remotes/{remote.Name}/{destination["refs/heads/".Length..]}", commit.Id, "update by push", allowOverwrite: true);
+            }
+
+            return null;
+        }
+
+        /// <summary>The folder of a remote given as a path or a file:// URL; null for network remotes.</summary>
+        private static string? LocalRepositoryPath(string url)
+        {
+            var path = url.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? new Uri(url).LocalPath : url;
+            return Path.IsPathRooted(path) && Directory.Exists(path) ? path : null;
         }
 
         private void PushRefspecs(Remote remote)

@@ -110,6 +110,14 @@ public class GitAutomationTests
     }
 
     [Fact]
+    public void TwoAutomationsPushingToARepositoryOnDiskAtTheSameMomentBothLand()
+    {
+        // libgit2's own transport for a path remote does not compare-and-swap the branch; ours does.
+        using var remote = new AppsRemote();
+        PushRace.Run(remote, credential: null);
+    }
+
+    [Fact]
     public void APersonsCommitPushedBetweenOurFetchAndOurPushSurvives()
     {
         using var remote = new AppsRemote();

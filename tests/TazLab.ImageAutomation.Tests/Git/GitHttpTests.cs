@@ -67,41 +67,5 @@ public sealed class GitHttpTests : IDisposable
     }
 
     [Fact]
-    public void TwoAutomationsPushingAtTheSameMomentBothLandEveryUpdateExactlyOnce()
-    {
-        const int Rounds = 20;
-        var clones = new[] { ("a", remote.Clone("automation-a")), ("b", remote.Clone("automation-b")) };
-        var attempts = new List<int>();
-        for (var round = 1; round <= Rounds; round++)
-        {
-            var tag = $"1.0.{round}";
-            using var start = new Barrier(clones.Length);
-            var outcomes = clones.AsParallel().WithDegreeOfParallelism(clones.Length).Select(clone =>
-            {
-                var request = Request(clone.Item2, Valid, Policy(clone.Item1, tag));
-                start.SignalAndWait();
-                return new GitAutomation().Submit(request)!;
-            }).ToList();
-            attempts.AddRange(outcomes.Select(o => o.Attempts));
-        }
-
-        // Every update is in the history exactly once, as its own commit, and nothing else is.
-        var subjects = GitCli.Run(remote.BarePath, "log", "--format=%s", "main").Split('\n');
-        var expected = Enumerable.Range(1, Rounds).SelectMany(r => new[] { $"registry.example/app-a:1.0.{r}", $"registry.example/app-b:1.0.{r}" })
-            .Append("Initial apps");
-        Assert.Equal(expected.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
-        Assert.Equal("", GitCli.Run(remote.BarePath, "rev-list", "--merges", "main"));
-        Assert.Equal(AppsRemote.Deployment("a", $"1.0.{Rounds}"), remote.Show("main:apps/a/deploy.yaml") + "\n");
-        Assert.Equal(AppsRemote.Deployment("b", $"1.0.{Rounds}"), remote.Show("main:apps/b/deploy.yaml") + "\n");
-
-        // No push was forced: every update of the server's branch added exactly one commit on top of the previous value.
-        var values = GitCli.Run(remote.BarePath, "log", "-g", "--format=%H", "refs/heads/main").Split('\n');
-        Assert.Equal(2 * Rounds + 1, values.Length);
-        for (var i = 0; i < values.Length - 1; i++)
-        {
-            Assert.Equal(values[i + 1], GitCli.Run(remote.BarePath, "rev-parse", values[i] + "^"));
-        }
-
-        Assert.Contains(attempts, a => a > 1);
-    }
+    public void TwoAutomationsPushingAtTheSameMomentBothLandEveryUpdateExactlyOnce() => PushRace.Run(remote, Valid);
 }

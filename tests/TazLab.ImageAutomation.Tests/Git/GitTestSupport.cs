@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Git;
 using TazLab.ImageAutomation.Engine.Setters;
 
 namespace TazLab.ImageAutomation.Tests.Git;
@@ -142,6 +143,53 @@ internal sealed class AppsRemote : IDisposable
     public string Show(string revisionAndPath) => GitCli.Run(BarePath, "show", revisionAndPath);
 
     public void Dispose() => folder.Dispose();
+}
+
+/// <summary>
+/// Two automations (two clones) update different apps and push at the same moment, round after round; afterwards
+/// the remote holds every update exactly once, linear, and every update of its branch added one commit (none forced).
+/// </summary>
+internal static class PushRace
+{
+    public static void Run(AppsRemote remote, GitCredential? credential, int rounds = 20)
+    {
+        var clones = new[] { ("a", remote.Clone("automation-a")), ("b", remote.Clone("automation-b")) };
+        var attempts = new List<int>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var tag = $"1.0.{round}";
+            using var start = new Barrier(clones.Length);
+            var outcomes = clones.AsParallel().WithDegreeOfParallelism(clones.Length).Select(clone =>
+            {
+                var request = new SubmitRequest(clone.Item2, AppsRemote.ApplySetters(clone.Item2, AppsRemote.Policy(clone.Item1, tag)), "fluxcdbot@example.com")
+                {
+                    Push = true,
+                    Credential = credential,
+                    MessageTemplate = "{{ range .Changed.Changes }}{{ .NewValue }}{{ end }}",
+                };
+                start.SignalAndWait();
+                return new GitAutomation().Submit(request)!;
+            }).ToList();
+            attempts.AddRange(outcomes.Select(o => o.Attempts));
+        }
+
+        var subjects = GitCli.Run(remote.BarePath, "log", "--format=%s", "main").Split('\n');
+        var expected = Enumerable.Range(1, rounds).SelectMany(r => new[] { $"registry.example/app-a:1.0.{r}", $"registry.example/app-b:1.0.{r}" })
+            .Append("Initial apps");
+        Assert.Equal(expected.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
+        Assert.Equal("", GitCli.Run(remote.BarePath, "rev-list", "--merges", "main"));
+        Assert.Equal(AppsRemote.Deployment("a", $"1.0.{rounds}"), remote.Show("main:apps/a/deploy.yaml") + "\n");
+        Assert.Equal(AppsRemote.Deployment("b", $"1.0.{rounds}"), remote.Show("main:apps/b/deploy.yaml") + "\n");
+
+        var values = GitCli.Run(remote.BarePath, "log", "-g", "--format=%H", "refs/heads/main").Split('\n');
+        Assert.Equal(2 * rounds + 1, values.Length);
+        for (var i = 0; i < values.Length - 1; i++)
+        {
+            Assert.Equal(values[i + 1], GitCli.Run(remote.BarePath, "rev-parse", values[i] + "^"));
+        }
+
+        Assert.Contains(attempts, a => a > 1);
+    }
 }
 
 /// <summary>Collects what the engine logs.</summary>
