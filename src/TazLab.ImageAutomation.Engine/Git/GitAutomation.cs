@@ -125,21 +125,63 @@ public sealed class GitAutomation(IEngineLog? log = null)
                 return null;
             }
 
-            if (!request.Push)
+            var first = new Attempt(commit, files);
+            return request.Push
+                ? PushUntilAccepted(FindRemote(), branchRef, first, (remote, previous, rejection) => Reapply(remote, branchRef, previous, rejection))
+                : Outcome(first, pushed: false, attempts: 1);
+        }
+
+        /// <summary>After a rejection: move to the remote head (if nothing is lost that way) and commit the values again on it.</summary>
+        private Attempt? Reapply(Remote remote, string branchRef, Attempt previous, string rejection)
+        {
+            var ourBase = previous.Commit.Parents.FirstOrDefault();
+            var remoteHead = FetchBranch(remote, pushBranch)
+                ?? throw Rejected(remote, $"{rejection}; the branch no longer exists on the remote");
+            if (ourBase is not null && remoteHead.Id == ourBase.Id)
             {
-                return Outcome(commit, files, pushed: false, attempts: 1);
+                throw Rejected(remote, $"{rejection} (the remote branch did not move, so retrying would not help)");
             }
 
-            var remote = FindRemote();
+            if (ourBase is not null && repository.ObjectDatabase.FindMergeBase(ourBase, remoteHead)?.Id != ourBase.Id)
+            {
+                throw new AutomationException(ErrorKind.InvalidOperation, "GitBranchDiverged",
+                    $"Branch '{pushBranch}' has commits that remote '{remote.Name}' does not have, and the remote has commits it does not have; "
+                    + "resetting to the remote would lose them, so the automation stopped. Its commit is kept on the local branch.",
+                    root, $"Integrate the remote first ('git pull --rebase {remote.Name} {pushBranch}'), then run the automation again.");
+            }
+
+            MoveBranchTo(branchRef, remoteHead, remote.Name);
+            var reapplied = ReapplyInWorkingCopy();
+            var files = RepositoryFiles(reapplied);
+            var commit = reapplied.Count == 0 ? null : CommitWorkingFiles(branchRef, files, RenderMessage(reapplied));
+            if (commit is null)
+            {
+                log.Verbose($"{remote.Name}/{pushBranch} already holds the new values; no commit, no push.");
+                return null;
+            }
+
+            return new Attempt(commit, files);
+        }
+
+        /// <summary>A commit ready to push, and the files it changed.</summary>
+        private sealed record Attempt(Commit Commit, IReadOnlyList<string> Files);
+
+        /// <summary>
+        /// Pushes the branch (never forced). When the remote refuses, waits a jittered, growing delay and lets
+        /// <paramref name="redo"/> make the next commit on the remote's new head (null: nothing left to push).
+        /// </summary>
+        private CommitOutcome? PushUntilAccepted(Remote remote, string branchRef, Attempt first, Func<Remote, Attempt, string, Attempt?> redo)
+        {
+            var current = first;
             for (var attempt = 1; ; attempt++)
             {
                 beforePush?.Invoke(attempt);
                 var rejection = TryPush(remote, $"{branchRef}:{branchRef}");
                 if (rejection is null)
                 {
-                    log.Verbose($"Pushed {commit.Sha[..7]} to {remote.Name}/{pushBranch} (attempt {attempt}).");
+                    log.Verbose($"Pushed {current.Commit.Sha[..7]} to {remote.Name}/{pushBranch} (attempt {attempt}).");
                     PushRefspecs(remote);
-                    return Outcome(commit, files, pushed: true, attempts: attempt);
+                    return Outcome(current, pushed: true, attempts: attempt);
                 }
 
                 if (attempt == request.MaxAttempts)
@@ -147,40 +189,14 @@ public sealed class GitAutomation(IEngineLog? log = null)
                     throw Rejected(remote, $"{rejection} (gave up after {attempt} attempts)");
                 }
 
-                var ourBase = commit.Parents.FirstOrDefault();
-                var remoteHead = FetchBranch(remote, pushBranch)
-                    ?? throw Rejected(remote, $"{rejection}; the branch no longer exists on the remote");
-                if (ourBase is not null && remoteHead.Id == ourBase.Id)
-                {
-                    throw Rejected(remote, $"{rejection} (the remote branch did not move, so retrying would not help)");
-                }
-
-                if (ourBase is not null && repository.ObjectDatabase.FindMergeBase(ourBase, remoteHead)?.Id != ourBase.Id)
-                {
-                    throw new AutomationException(ErrorKind.InvalidOperation, "GitBranchDiverged",
-                        $"Branch '{pushBranch}' has commits that remote '{remote.Name}' does not have, and the remote has commits it does not have; "
-                        + "resetting to the remote would lose them, so the automation stopped. Its commit is kept on the local branch.",
-                        root, $"Integrate the remote first ('git pull --rebase {remote.Name} {pushBranch}'), then run the automation again.");
-                }
-
-                log.Verbose($"Push attempt {attempt} was rejected ({rejection}); re-applying the changes on {remote.Name}/{pushBranch} {remoteHead.Sha[..7]}.");
+                log.Verbose($"Push attempt {attempt} was rejected ({rejection}); making the commit again on {remote.Name}/{pushBranch}.");
                 Thread.Sleep(RetryDelay(attempt));
-                MoveBranchTo(branchRef, remoteHead, remote.Name);
-                var reapplied = ReapplyInWorkingCopy();
-                if (reapplied.Count == 0)
+                if (redo(remote, current, rejection) is not { } next)
                 {
-                    log.Verbose($"{remote.Name}/{pushBranch} already holds the new values; no commit, no push.");
                     return null;
                 }
 
-                files = RepositoryFiles(reapplied);
-                message = RenderMessage(reapplied);
-                commit = CommitWorkingFiles(branchRef, files, message);
-                if (commit is null)
-                {
-                    log.Verbose($"{remote.Name}/{pushBranch} already holds the new values; no commit, no push.");
-                    return null;
-                }
+                current = next;
             }
         }
 
@@ -254,54 +270,44 @@ public sealed class GitAutomation(IEngineLog? log = null)
         {
             var remote = request.Push ? FindRemote() : null;
             var branchRef = $"refs/heads/{pushBranch}";
-            for (var attempt = 1; ; attempt++)
+            if (BuildOnPushBranch(remote, branchRef, files, message) is not { } first)
             {
-                var existing = remote is not null ? FetchBranch(remote, pushBranch) : repository.Branches[pushBranch]?.Tip;
-                Commit commit;
-                if (existing is null)
-                {
-                    // Flux: a push branch that does not exist yet starts from the checked-out HEAD.
-                    var head = repository.Head.Tip;
-                    commit = CreateCommit(TreeWithWorkingFiles(head, files), head is null ? [] : [head], message);
-                }
-                else
-                {
-                    // Flux (flux2#3384): an existing push branch is updated on top of its own head, so its history is kept.
-                    var (tree, changes) = ApplyOnto(existing);
-                    if (changes.Count == 0)
-                    {
-                        log.Verbose($"Branch '{pushBranch}' already holds the new values; no commit, no push.");
-                        return null;
-                    }
-
-                    files = RepositoryFiles(changes);
-                    message = RenderMessage(changes);
-                    commit = CreateCommit(tree, [existing], message);
-                }
-
-                SetBranch(branchRef, commit, message);
-                if (remote is null)
-                {
-                    return Outcome(commit, files, pushed: false, attempts: 1);
-                }
-
-                beforePush?.Invoke(attempt);
-                var rejection = TryPush(remote, $"{branchRef}:{branchRef}");
-                if (rejection is null)
-                {
-                    log.Verbose($"Pushed {commit.Sha[..7]} to {remote.Name}/{pushBranch} (switch-branch mode, attempt {attempt}).");
-                    PushRefspecs(remote);
-                    return Outcome(commit, files, pushed: true, attempts: attempt);
-                }
-
-                if (attempt == request.MaxAttempts)
-                {
-                    throw Rejected(remote, $"{rejection} (gave up after {attempt} attempts)");
-                }
-
-                log.Verbose($"Push attempt {attempt} was rejected ({rejection}); building again on {remote.Name}/{pushBranch}.");
-                Thread.Sleep(RetryDelay(attempt));
+                return null;
             }
+
+            return remote is null
+                ? Outcome(first, pushed: false, attempts: 1)
+                : PushUntilAccepted(remote, branchRef, first, (_, _, _) => BuildOnPushBranch(remote, branchRef, files, message));
+        }
+
+        /// <summary>A commit on the push branch's (fetched) head with the values applied; null when it already holds them.</summary>
+        private Attempt? BuildOnPushBranch(Remote? remote, string branchRef, IReadOnlyList<string> files, string message)
+        {
+            var existing = remote is not null ? FetchBranch(remote, pushBranch) : repository.Branches[pushBranch]?.Tip;
+            Commit commit;
+            if (existing is null)
+            {
+                // Flux: a push branch that does not exist yet starts from the checked-out HEAD.
+                var head = repository.Head.Tip;
+                commit = CreateCommit(TreeWithWorkingFiles(head, files), head is null ? [] : [head], message);
+            }
+            else
+            {
+                // Flux (flux2#3384): an existing push branch is updated on top of its own head, so its history is kept.
+                var (tree, changes) = ApplyOnto(existing);
+                if (changes.Count == 0)
+                {
+                    log.Verbose($"Branch '{pushBranch}' already holds the new values; no commit, no push.");
+                    return null;
+                }
+
+                files = RepositoryFiles(changes);
+                message = RenderMessage(changes);
+                commit = CreateCommit(tree, [existing], message);
+            }
+
+            SetBranch(branchRef, commit, message);
+            return new Attempt(commit, files);
         }
 
         /// <summary>The changes re-applied to a commit's files (materialised to a temporary folder), as a new tree.</summary>
@@ -498,8 +504,8 @@ public sealed class GitAutomation(IEngineLog? log = null)
             }
         }
 
-        private CommitOutcome Outcome(Commit commit, IReadOnlyList<string> files, bool pushed, int attempts) =>
-            new(root, pushBranch, commit.Sha, commit.Message, files, pushed,
+        private CommitOutcome Outcome(Attempt attempt, bool pushed, int attempts) =>
+            new(root, pushBranch, attempt.Commit.Sha, attempt.Commit.Message, attempt.Files, pushed,
                 pushed ? $"{request.Remote}/{pushBranch}" : null, attempts, pushed ? request.Refspecs : []);
 
         // ---- the remote ---------------------------------------------------------------------------------------
