@@ -103,19 +103,20 @@ function Install-TestDependencies {
     }
 }
 
-# The tests run a real registry: Debian's docker-registry. Install it where we may (CI and fresh machines run as root).
+# The tests run real servers from Debian packages (.ci/apt-packages.txt). Install the missing ones where we may
+# (CI and fresh machines run as root); elsewhere name them.
 function Assert-TestPrerequisites {
-    $missing = @(@{ Command = 'docker-registry'; Package = 'docker-registry' }, @{ Command = 'git'; Package = 'git' } |
-        Where-Object { -not (Get-Command $_.Command -ErrorAction Ignore) } | ForEach-Object Package)
-    if ($missing.Count -eq 0) { return }
-    if ((Get-Command apt-get -ErrorAction Ignore) -and ((id -u) -eq '0')) {
-        Write-Host "Installing $($missing -join ', ') with apt-get"
-        Invoke-Native -What 'apt-get update' { apt-get update -qq }
-        Invoke-Native -What 'apt-get install' { $env:DEBIAN_FRONTEND = 'noninteractive'; apt-get install -y -qq @missing }
+    $packages = Get-Content (Join-Path $root '.ci/apt-packages.txt') | Where-Object { $_ -and -not $_.StartsWith('#') }
+    if (-not (Get-Command dpkg -ErrorAction Ignore)) {
+        Write-Warning "Not a Debian system: make sure these (Debian names) are installed: $($packages -join ', ')."
         return
     }
-
-    throw "The tests need these Debian packages: $($missing -join ', '). Install them (apt-get install $($missing -join ' ')) and run again."
+    $missing = @($packages | Where-Object { dpkg -s $_ 2>&1 | Out-Null; $LASTEXITCODE -ne 0 })
+    if ($missing.Count -eq 0) { return }
+    if ((id -u) -ne '0') { throw "The tests need these Debian packages: $($missing -join ', '). Install them (sudo apt-get install $($missing -join ' ')) and run again." }
+    Write-Host "Installing $($missing -join ', ') with apt-get"
+    Invoke-Native -What 'apt-get update' { apt-get update -qq }
+    Invoke-Native -What 'apt-get install' { $env:DEBIAN_FRONTEND = 'noninteractive'; apt-get install -y -qq @missing | Out-Null }
 }
 
 function Invoke-XunitTests {

@@ -1,15 +1,87 @@
+using TazLab.ImageAutomation.Engine.Setters;
+using TazLab.ImageAutomation.Engine.Templates;
+
 namespace TazLab.ImageAutomation.Engine.Git;
 
-/// <summary>What to commit: files of a working copy (absolute paths) and who commits them.</summary>
-public sealed record CommitRequest(string RepositoryPath, IReadOnlyList<string> Files, string AuthorName, string AuthorEmail, string Message);
+/// <summary>A user name and a password or token for an HTTPS remote. Never printed: <see cref="ToString"/> hides the secret.</summary>
+public sealed record GitCredential(string UserName, string Secret)
+{
+    public override string ToString() => $"GitCredential {{ UserName = {UserName} }}";
+}
+
+public enum SigningFormat
+{
+    /// <summary>Sign with <c>gpg</c>: <see cref="CommitSigning.Key"/> is a key id in the user's keyring, or an ASCII-armored secret key file (Flux's <c>git.asc</c>).</summary>
+    OpenPgp,
+
+    /// <summary>Sign with <c>ssh-keygen -Y sign</c>: <see cref="CommitSigning.Key"/> is an OpenSSH private key file.</summary>
+    Ssh,
+}
+
+public sealed record CommitSigning(SigningFormat Format, string Key);
+
+/// <summary>
+/// What Submit-AutomationCommit does: commit the files the setters changed (listed by <paramref name="Changes"/>,
+/// whose <see cref="SetterChange.Policy"/> is re-applied when a push races), then optionally push.
+/// </summary>
+/// <param name="RepositoryPath">A folder inside the working copy.</param>
+/// <param name="Changes">What the setters changed; each change's file is under its update root (Path ends with RelativePath).</param>
+public sealed record SubmitRequest(string RepositoryPath, IReadOnlyList<SetterChange> Changes, string AuthorEmail)
+{
+    public string AuthorName { get; init; } = "";
+    public string? CommitterName { get; init; }
+    public string? CommitterEmail { get; init; }
+
+    /// <summary>A literal message; wins over <see cref="MessageTemplate"/>.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>A Go text/template over Flux's data; null or empty gives Flux's default message.</summary>
+    public string? MessageTemplate { get; init; }
+    public IReadOnlyDictionary<string, string>? MessageTemplateValues { get; init; }
+
+    /// <summary><c>.AutomationObject</c>; defaults to the setters' namespace and the name <c>image-update-automation</c>.</summary>
+    public AutomationObjectName? AutomationObject { get; init; }
+
+    public bool Push { get; init; }
+    public string Remote { get; init; } = "origin";
+
+    /// <summary>Null = the checked-out branch. Another branch = Flux's switch-branch mode (built on that branch's remote head).</summary>
+    public string? PushBranch { get; init; }
+
+    /// <summary>Extra pushes after the branch push, e.g. <c>refs/heads/auto:refs/heads/main</c>.</summary>
+    public IReadOnlyList<string> Refspecs { get; init; } = [];
+    public GitCredential? Credential { get; init; }
+    public int MaxAttempts { get; init; } = 5;
+    public CommitSigning? Signing { get; init; }
+}
 
 /// <summary>A commit the automation made, and where it was pushed.</summary>
+/// <param name="Files">Repository-relative, '/'-separated.</param>
 public sealed record CommitOutcome(
     string Repository, string Branch, string Sha, string Message, IReadOnlyList<string> Files,
-    bool Pushed, string? PushedTo, int Attempts)
+    bool Pushed, string? PushedTo, int Attempts, IReadOnlyList<string> PushedRefspecs)
 {
-    /// <summary>Flux's notification text (<c>PushResult.Summary</c> without the message).</summary>
+    /// <summary>The first line of Flux's event text (<see cref="PushSummary"/>; the message is in <see cref="Message"/>), or "committed ..." before a push.</summary>
     public string Summary => Pushed
-        ? $"pushed commit '{Sha[..7]}' to branch '{Branch}'"
-        : $"committed '{Sha[..7]}' on branch '{Branch}'";
+        ? PushSummary(Sha, Branch, PushedRefspecs, message: "")
+        : $"committed '{ShortRevision(Sha)}' on branch '{Branch}'";
+
+    /// <summary>Flux's <c>PushResult.Summary</c>.</summary>
+    public static string PushSummary(string revision, string branch, IReadOnlyList<string> refspecs, string message)
+    {
+        if (revision.Length == 0)
+        {
+            throw new ArgumentException("empty push commit revision", nameof(revision));
+        }
+
+        var summary = $"pushed commit '{ShortRevision(revision)}' to branch '{branch}'";
+        if (refspecs.Count > 0)
+        {
+            summary += " and refspecs " + string.Join(", ", refspecs.Select(r => $"'{r}'"));
+        }
+
+        return message.Length > 0 ? summary + "\n" + message : summary;
+    }
+
+    private static string ShortRevision(string revision) => revision.Length > 7 ? revision[..7] : revision;
 }

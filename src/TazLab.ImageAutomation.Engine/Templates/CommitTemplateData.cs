@@ -1,0 +1,112 @@
+using TazLab.ImageAutomation.Engine.Setters;
+
+namespace TazLab.ImageAutomation.Engine.Templates;
+
+// Flux's commit-template data model (image-automation-controller TemplateData), with Go's field names so that
+// templates written for Flux run unchanged. Maps are Dictionary (ranged in sorted key order by the executor).
+
+/// <summary><c>.AutomationObject</c>: prints as <c>namespace/name</c> like Go's <c>types.NamespacedName</c>.</summary>
+public sealed record AutomationObjectName(string Namespace, string Name)
+{
+    public override string ToString() => $"{Namespace}/{Name}";
+}
+
+/// <summary>A key of <c>.Changed.Objects</c> (Flux's <c>ObjectIdentifier</c>); empty strings when a document lacks the field.</summary>
+public sealed record TemplateObject(string APIVersion, string Kind, string Name, string Namespace) : IComparable<TemplateObject>, IComparable
+{
+    /// <summary>Go's fmtsort order for this struct: field by field, byte-wise.</summary>
+    public int CompareTo(TemplateObject? other)
+    {
+        if (other is null) return 1;
+        var byApiVersion = string.CompareOrdinal(APIVersion, other.APIVersion);
+        if (byApiVersion != 0) return byApiVersion;
+        var byKind = string.CompareOrdinal(Kind, other.Kind);
+        if (byKind != 0) return byKind;
+        var byName = string.CompareOrdinal(Name, other.Name);
+        return byName != 0 ? byName : string.CompareOrdinal(Namespace, other.Namespace);
+    }
+
+    public int CompareTo(object? other) => CompareTo(other as TemplateObject);
+
+    /// <summary>How Go's <c>%v</c> prints the nested struct.</summary>
+    public override string ToString() => $"{{{{{APIVersion} {Kind}}} {{{Name} {Namespace}}}}}";
+}
+
+/// <summary>One changed value (Flux's <c>update.Change</c>); <see cref="Setter"/> is the marker name.</summary>
+public sealed record TemplateChange(string OldValue, string NewValue, string Setter)
+{
+    public override string ToString() => $"{{{OldValue} {NewValue} {Setter}}}";
+}
+
+/// <summary>One changed value in one object of one file (relative to the update root, '/'-separated).</summary>
+public sealed record ChangedValue(string File, TemplateObject Object, TemplateChange Change)
+{
+    public static ChangedValue From(SetterChange change) => new(change.RelativePath,
+        new TemplateObject(change.Object.ApiVersion, change.Object.Kind, change.Object.Name, change.Object.Namespace),
+        new TemplateChange(change.OldValue, change.NewValue, change.Setter));
+}
+
+/// <summary><c>.Changed</c> (Flux's <c>update.Result</c>).</summary>
+public sealed class ChangedFiles
+{
+    public ChangedFiles(IEnumerable<ChangedValue> changes)
+    {
+        foreach (var (file, key, change) in changes)
+        {
+            if (!FileChanges.TryGetValue(file, out var objects))
+            {
+                FileChanges[file] = objects = [];
+            }
+
+            if (!objects.TryGetValue(key, out var list))
+            {
+                objects[key] = list = [];
+            }
+
+            list.Add(change);
+        }
+    }
+
+    /// <summary>File path (relative to the update root, '/'-separated) → object → changes in document order.</summary>
+    public Dictionary<string, Dictionary<TemplateObject, List<TemplateChange>>> FileChanges { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Changes per object, merged across files (Flux v1.2+: lists for the same object are appended).</summary>
+    public Dictionary<TemplateObject, List<TemplateChange>> Objects
+    {
+        get
+        {
+            var merged = new Dictionary<TemplateObject, List<TemplateChange>>();
+            foreach (var file in FileChanges.Keys.Order(StringComparer.Ordinal))
+            {
+                foreach (var (key, changes) in FileChanges[file])
+                {
+                    if (!merged.TryGetValue(key, out var list))
+                    {
+                        merged[key] = list = [];
+                    }
+
+                    list.AddRange(changes);
+                }
+            }
+
+            return merged;
+        }
+    }
+
+    /// <summary>Every distinct (old, new, setter) change. Flux's order across files is random; ours is by file, then object.</summary>
+    public List<TemplateChange> Changes =>
+        FileChanges.OrderBy(f => f.Key, StringComparer.Ordinal)
+            .SelectMany(f => f.Value.OrderBy(o => o.Key).SelectMany(o => o.Value))
+            .Distinct()
+            .ToList();
+}
+
+/// <summary>The data a commit-message template sees: <c>.AutomationObject</c>, <c>.Changed</c> and <c>.Values</c>.</summary>
+public sealed class CommitTemplateData(AutomationObjectName automationObject, ChangedFiles changed, IReadOnlyDictionary<string, string>? values)
+{
+    public AutomationObjectName AutomationObject { get; } = automationObject;
+
+    public ChangedFiles Changed { get; } = changed;
+
+    public Dictionary<string, string> Values { get; } = values is null ? [] : new Dictionary<string, string>(values, StringComparer.Ordinal);
+}

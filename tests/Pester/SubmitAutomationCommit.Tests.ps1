@@ -1,0 +1,147 @@
+# Submit-AutomationCommit against bare origins on disk and a real git server over HTTP with Basic authentication.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'Helpers/Git.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+
+    function Update-App {
+        param([string] $Clone, [string] $App, [string] $Tag)
+        Update-ImageSetter -Path (Join-Path $Clone apps) -Policy "flux-system:app-$App" -Image "registry.example/app-$App" -Tag $Tag
+    }
+}
+
+Describe 'Submit-AutomationCommit' {
+    BeforeEach {
+        $repository = New-AppsRepository
+        $clone = $repository.Clone
+        $head = Invoke-Git -C $clone rev-parse HEAD
+    }
+    AfterEach { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
+
+    It 'commits only the changed file, warns about other modifications, and reports like Flux' {
+        Add-Content -Path (Join-Path $clone apps/b/deploy.yaml) -Value '# local edit'
+        $commit = Update-App $clone a 1.0.1 |
+            Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push -WarningVariable warnings -WarningAction SilentlyContinue
+
+        $commit.Files | Should -Be @('apps/a/deploy.yaml')
+        $commit.Pushed | Should -BeTrue
+        $commit.PushedTo | Should -Be 'origin/main'
+        $commit.Attempts | Should -Be 1
+        $commit.Message | Should -Be 'Update from image update automation'
+        $commit.Summary | Should -Be "pushed commit '$($commit.Sha.Substring(0, 7))' to branch 'main'"
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
+        Invoke-Git --git-dir $repository.Origin show --name-only --format= main | Should -Be 'apps/a/deploy.yaml'
+        Invoke-Git -C $clone status --porcelain | Should -Be ' M apps/b/deploy.yaml'
+        "$warnings" | Should -BeLike '*apps/b/deploy.yaml*'
+    }
+
+    It 'makes no commit and emits nothing when no change comes in' {
+        $result = @() | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push -Verbose 4>&1
+        @($result | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }) | Should -BeNullOrEmpty
+        "$result" | Should -BeLike '*nothing to commit*'
+        Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
+    }
+
+    It 'does nothing with -WhatIf' {
+        $changes = Update-App $clone a 1.0.1
+        $result = $changes | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push -WhatIf
+        $result | Should -BeNullOrEmpty
+        Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $head
+    }
+
+    It 'renders a Go template with Flux''s data and values' {
+        $template = @'
+{{ .AutomationObject }} on {{ .Values.cluster }}
+{{ range $file, $objects := .Changed.FileChanges -}}
+{{ range $object, $changes := $objects -}}
+{{ $file }} {{ $object.Kind | lower }}/{{ $object.Name }}: {{ range $changes }}{{ .OldValue }} -> {{ .NewValue }} ({{ .Setter }}){{ end }}
+{{ end -}}
+{{ end -}}
+'@
+        $commit = Update-App $clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net `
+            -MessageTemplate $template -MessageTemplateValues @{ cluster = 'prod' } -AutomationObject flux-system/apps
+        $commit.Message | Should -Be "flux-system/apps on prod`na/deploy.yaml deployment/app-a: registry.example/app-a:1.0.0 -> registry.example/app-a:1.0.1 (flux-system:app-a)`n"
+        Invoke-Git -C $clone log -1 --format=%B | Should -Be @('flux-system/apps on prod', 'a/deploy.yaml deployment/app-a: registry.example/app-a:1.0.0 -> registry.example/app-a:1.0.1 (flux-system:app-a)', '')
+    }
+
+    It 'stops on a bad template with its position, committing nothing (<Id>)' -ForEach @(
+        @{ Template = "line one`n{{ if .Changed }}"; Id = 'CommitTemplateInvalid'; Category = 'ParserError'; Text = 'commit message:2:*unexpected EOF' }
+        @{ Template = '{{ range .Updated.Images }}{{ . }}{{ end }}'; Id = 'CommitTemplateRemovedField'; Category = 'InvalidArgument'; Text = "*removed '.Updated' field*commit message:1:9*" }
+        @{ Template = '{{ .Changed.Nope }}'; Id = 'CommitTemplateFailed'; Category = 'InvalidData'; Text = '*commit message:1:3*can''t evaluate field Nope*' }
+    ) {
+        $changes = Update-App $clone a 1.0.1
+        $failure = { $changes | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -MessageTemplate $Template -Push } |
+            Should -Throw -PassThru
+        $failure.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        "$($failure.CategoryInfo.Category)" | Should -Be $Category
+        $failure.Exception.Message | Should -BeLike "*$Text*"
+        Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
+    }
+
+    It 're-applies its change on top of a person''s commit that raced it, which survives' {
+        $changes = Update-App $clone a 1.0.1
+        $personal = Invoke-PersonPush -Repository $repository -File README.md -Content "# edited by a person`n"
+        $commit = $changes | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push
+
+        $commit.Attempts | Should -Be 2
+        Invoke-Git --git-dir $repository.Origin rev-parse main~1 | Should -Be $personal
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
+        Invoke-Git --git-dir $repository.Origin show main:README.md | Should -Be '# edited by a person'
+        Invoke-Git -C $clone status --porcelain | Should -BeNullOrEmpty
+    }
+
+    It 'pushes a separate branch and an extra refspec, leaving the checkout alone' {
+        $commit = Update-App $clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push `
+            -PushBranch auto -Refspec 'refs/heads/auto:refs/heads/smth/else'
+        $commit.Branch | Should -Be 'auto'
+        $commit.Summary | Should -Be "pushed commit '$($commit.Sha.Substring(0, 7))' to branch 'auto' and refspecs 'refs/heads/auto:refs/heads/smth/else'"
+        Invoke-Git --git-dir $repository.Origin rev-parse auto | Should -Be $commit.Sha
+        Invoke-Git --git-dir $repository.Origin rev-parse smth/else | Should -Be $commit.Sha
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $head
+        Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
+    }
+
+    It 'signs with an SSH key that git verify-commit accepts' {
+        $key = Join-Path $repository.Root identity
+        ssh-keygen -q -t ed25519 -N '' -C fluxcdbot -f $key | Out-Null
+        $signers = Join-Path $repository.Root allowed_signers
+        Set-Content -Path $signers -Value "fluxcdbot@tazlab.net namespaces=`"git`" $((Get-Content "$key.pub").Trim())"
+        $commit = Update-App $clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -SigningKey $key -SigningFormat SSH
+
+        $verify = git -C $clone -c gpg.format=ssh -c "gpg.ssh.allowedSignersFile=$signers" verify-commit $commit.Sha 2>&1
+        $LASTEXITCODE | Should -Be 0
+        "$verify" | Should -BeLike '*Good "git" signature for fluxcdbot@tazlab.net*'
+    }
+}
+
+Describe 'Submit-AutomationCommit over HTTP with Basic authentication' {
+    BeforeAll {
+        $repository = New-AppsRepository
+        $server = Start-TestGitServer -Origin $repository.Origin
+        Invoke-Git -C $repository.Clone remote set-url origin $server.Url
+    }
+    AfterAll {
+        Stop-TestGitServer $server
+        Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'pushes with a PSCredential' {
+        $credential = [pscredential]::new($server.UserName, (ConvertTo-SecureString $server.Password -AsPlainText -Force))
+        $commit = Update-App $repository.Clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $repository.Clone -AuthorEmail fluxcdbot@tazlab.net -Push -Credential $credential
+        $commit.Pushed | Should -BeTrue
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
+    }
+
+    It 'fails with an AuthenticationError that does not contain a wrong password' {
+        $wrong = 'Wrong-Password-123'
+        $credential = [pscredential]::new($server.UserName, (ConvertTo-SecureString $wrong -AsPlainText -Force))
+        $changes = Update-App $repository.Clone b 2.0.0
+        $failure = { $changes | Submit-AutomationCommit -RepositoryPath $repository.Clone -AuthorEmail fluxcdbot@tazlab.net -Push -Credential $credential } |
+            Should -Throw -PassThru
+        "$($failure.CategoryInfo.Category)" | Should -Be 'AuthenticationError'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'GitAuthenticationFailed,*'
+        ($failure | Out-String) | Should -Not -BeLike "*$wrong*"
+        $failure.Exception.Message | Should -BeLike "*user 'automation'*"
+    }
+}

@@ -1,0 +1,71 @@
+using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Git;
+using static TazLab.ImageAutomation.Tests.Git.AppsRemote;
+
+namespace TazLab.ImageAutomation.Tests.Git;
+
+/// <summary>Submit against a real git server over HTTP (lighttpd + git http-backend) with Basic authentication.</summary>
+public sealed class GitHttpTests : IDisposable
+{
+    private static readonly GitCredential Valid = new(GitHttpServer.UserName, GitHttpServer.Password);
+    private readonly GitHttpServer server = new();
+    private readonly AppsRemote remote;
+
+    public GitHttpTests()
+    {
+        remote = new AppsRemote(Path.Combine(server.ProjectRoot, "apps.git"));
+        remote.Url = server.UrlFor("apps.git");
+    }
+
+    public void Dispose()
+    {
+        remote.Dispose();
+        server.Dispose();
+    }
+
+    private static SubmitRequest Request(string clone, GitCredential? credential, params Engine.Setters.SetterPolicy[] policies) =>
+        new(clone, ApplySetters(clone, policies), "fluxcdbot@example.com")
+        {
+            Push = true,
+            Credential = credential,
+            MessageTemplate = "{{ range .Changed.Changes }}{{ .NewValue }}{{ end }}",
+        };
+
+    [Fact]
+    public void AnAuthenticatedPushIsAccepted()
+    {
+        var clone = remote.Clone("work");
+
+        var outcome = new GitAutomation().Submit(Request(clone, Valid, Policy("a", "1.0.1")))!;
+
+        Assert.True(outcome.Pushed);
+        Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "main"));
+        Assert.Equal("registry.example/app-a:1.0.1", GitCli.Run(remote.BarePath, "log", "-1", "--format=%s", "main"));
+    }
+
+    [Theory]
+    [InlineData("wrong-Password-99")]
+    [InlineData(null)]
+    public void AWrongOrMissingPasswordIsAnAuthenticationErrorWithoutThePassword(string? password)
+    {
+        var clone = remote.Clone("work");
+        var head = GitCli.Run(remote.BarePath, "rev-parse", "main");
+        var credential = password is null ? null : new GitCredential(GitHttpServer.UserName, password);
+
+        var error = Assert.Throws<AutomationException>(() => new GitAutomation().Submit(Request(clone, credential, Policy("a", "1.0.1"))));
+
+        Assert.Equal((ErrorKind.AuthenticationError, "GitAuthenticationFailed"), (error.Kind, error.ErrorId));
+        Assert.Contains(remote.Url, error.Message, StringComparison.Ordinal);
+        if (password is not null)
+        {
+            Assert.DoesNotContain(password, error.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain(password, error.ToString(), StringComparison.Ordinal);
+            Assert.Contains(GitHttpServer.UserName, error.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(head, GitCli.Run(remote.BarePath, "rev-parse", "main"));
+    }
+
+    [Fact]
+    public void TwoAutomationsPushingAtTheSameMomentBothLandEveryUpdateExactlyOnce() => PushRace.Run(remote, Valid);
+}

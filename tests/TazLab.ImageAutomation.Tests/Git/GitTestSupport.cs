@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Git;
+using TazLab.ImageAutomation.Engine.Setters;
+
+namespace TazLab.ImageAutomation.Tests.Git;
+
+/// <summary>Runs the real git CLI (the reference the tests compare against), failing the test on a non-zero exit.</summary>
+internal static class GitCli
+{
+    public static string Run(string directory, params string[] arguments) => Run(directory, null, arguments);
+
+    public static string Run(string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var (exitCode, output, error) = TryRun(directory, environment, arguments);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"git {string.Join(' ', arguments)} failed ({exitCode}): {error}");
+    }
+
+    public static (int ExitCode, string Output, string Error) TryRun(string directory, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", "user.name=A Person", "-c", "user.email=person@example.com", "-c", "init.defaultBranch=main" }.Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output.TrimEnd(), error.Result);
+    }
+}
+
+/// <summary>A temporary folder, deleted on dispose.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public string Path { get; } = Directory.CreateTempSubdirectory("tia-git-").FullName;
+
+    public void Dispose()
+    {
+        foreach (var file in Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories))
+        {
+            File.SetAttributes(file, FileAttributes.Normal);
+        }
+
+        Directory.Delete(Path, recursive: true);
+    }
+}
+
+/// <summary>
+/// A remote (bare repository) holding two apps whose images carry setter markers for policies
+/// <c>flux-system:app-a</c> and <c>flux-system:app-b</c>, and clones of it.
+/// </summary>
+internal sealed class AppsRemote : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public AppsRemote(string? bareRepositoryPath = null)
+    {
+        BarePath = bareRepositoryPath ?? System.IO.Path.Combine(folder.Path, "remote.git");
+        GitCli.Run(folder.Path, "init", "-q", "--bare", BarePath);
+        GitCli.Run(BarePath, "config", "receive.denyNonFastForwards", "true");
+        GitCli.Run(BarePath, "config", "core.logAllRefUpdates", "always");
+        Url = BarePath;
+        var seed = System.IO.Path.Combine(folder.Path, "seed");
+        GitCli.Run(folder.Path, "clone", "-q", BarePath, seed);
+        foreach (var app in new[] { "a", "b" })
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(seed, "apps", app));
+            File.WriteAllText(System.IO.Path.Combine(seed, "apps", app, "deploy.yaml"), Deployment(app, "1.0.0"));
+        }
+
+        File.WriteAllText(System.IO.Path.Combine(seed, "README.md"), "# apps\n");
+        GitCli.Run(seed, "add", "-A");
+        GitCli.Run(seed, "commit", "-qm", "Initial apps");
+        GitCli.Run(seed, "push", "-q", "origin", "HEAD:main");
+    }
+
+    public string BarePath { get; }
+
+    /// <summary>The URL clones use (a path, or http://... when served by <see cref="GitHttpServer"/>).</summary>
+    public string Url { get; set; }
+
+    public string Root => folder.Path;
+
+    public static string Deployment(string app, string tag) => $$"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: app-{{app}}
+          namespace: apps
+        spec:
+          template:
+            spec:
+              containers:
+              - name: app
+                image: registry.example/app-{{app}}:{{tag}} # {"$imagepolicy": "flux-system:app-{{app}}"}
+
+        """;
+
+    public static SetterPolicy Policy(string app, string tag) => new($"flux-system:app-{app}", $"registry.example/app-{app}", tag, null);
+
+    /// <summary>Clones the bare repository directly, then points origin at <see cref="Url"/> (so HTTP clones need no credentials in their config).</summary>
+    public string Clone(string name)
+    {
+        var path = System.IO.Path.Combine(folder.Path, name);
+        GitCli.Run(folder.Path, "clone", "-q", BarePath, path);
+        GitCli.Run(path, "remote", "set-url", "origin", Url);
+        return path;
+    }
+
+    /// <summary>What Update-ImageSetter does: plan the setters over the clone's apps/ folder and write the files.</summary>
+    public static IReadOnlyList<SetterChange> ApplySetters(string clone, params SetterPolicy[] policies)
+    {
+        var plan = new SetterEngine().Plan(System.IO.Path.Combine(clone, "apps"), policies.ToDictionary(p => p.Key));
+        foreach (var update in plan.Updates)
+        {
+            AtomicFile.Write(update.Path, update.NewContent);
+        }
+
+        return plan.Updates.SelectMany(u => u.Changes).ToList();
+    }
+
+    /// <summary>Commits and pushes a file as a person would, with the git CLI, from a clone of their own.</summary>
+    public string PersonPushes(string clone, string file, string content)
+    {
+        GitCli.Run(clone, "pull", "-q", "--ff-only", "origin", "main");
+        File.WriteAllText(System.IO.Path.Combine(clone, file), content);
+        GitCli.Run(clone, "add", file);
+        GitCli.Run(clone, "commit", "-qm", $"A person edits {file}");
+        GitCli.Run(clone, "push", "-q", "origin", "HEAD:main");
+        return GitCli.Run(clone, "rev-parse", "HEAD");
+    }
+
+    public string Show(string revisionAndPath) => GitCli.Run(BarePath, "show", revisionAndPath);
+
+    public void Dispose() => folder.Dispose();
+}
+
+/// <summary>
+/// Two automations (two clones) update different apps and push at the same moment, round after round; afterwards
+/// the remote holds every update exactly once, linear, and every update of its branch added one commit (none forced).
+/// </summary>
+internal static class PushRace
+{
+    public static void Run(AppsRemote remote, GitCredential? credential, int rounds = 20)
+    {
+        var clones = new[] { ("a", remote.Clone("automation-a")), ("b", remote.Clone("automation-b")) };
+        var attempts = new List<int>();
+        for (var round = 1; round <= rounds; round++)
+        {
+            var tag = $"1.0.{round}";
+            using var start = new Barrier(clones.Length);
+            var outcomes = clones.AsParallel().WithDegreeOfParallelism(clones.Length).Select(clone =>
+            {
+                var request = new SubmitRequest(clone.Item2, AppsRemote.ApplySetters(clone.Item2, AppsRemote.Policy(clone.Item1, tag)), "fluxcdbot@example.com")
+                {
+                    Push = true,
+                    Credential = credential,
+                    MessageTemplate = "{{ range .Changed.Changes }}{{ .NewValue }}{{ end }}",
+                };
+                start.SignalAndWait();
+                return new GitAutomation().Submit(request)!;
+            }).ToList();
+            attempts.AddRange(outcomes.Select(o => o.Attempts));
+        }
+
+        var subjects = GitCli.Run(remote.BarePath, "log", "--format=%s", "main").Split('\n');
+        var expected = Enumerable.Range(1, rounds).SelectMany(r => new[] { $"registry.example/app-a:1.0.{r}", $"registry.example/app-b:1.0.{r}" })
+            .Append("Initial apps");
+        Assert.Equal(expected.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
+        Assert.Equal("", GitCli.Run(remote.BarePath, "rev-list", "--merges", "main"));
+        Assert.Equal(AppsRemote.Deployment("a", $"1.0.{rounds}"), remote.Show("main:apps/a/deploy.yaml") + "\n");
+        Assert.Equal(AppsRemote.Deployment("b", $"1.0.{rounds}"), remote.Show("main:apps/b/deploy.yaml") + "\n");
+
+        var values = GitCli.Run(remote.BarePath, "log", "-g", "--format=%H", "refs/heads/main").Split('\n');
+        Assert.Equal(2 * rounds + 1, values.Length);
+        for (var i = 0; i < values.Length - 1; i++)
+        {
+            Assert.Equal(values[i + 1], GitCli.Run(remote.BarePath, "rev-parse", values[i] + "^"));
+        }
+
+        Assert.Contains(attempts, a => a > 1);
+    }
+}
+
+/// <summary>Collects what the engine logs.</summary>
+internal sealed class RecordingLog : IEngineLog
+{
+    public List<string> Verbose { get; } = [];
+    public List<string> Warnings { get; } = [];
+    void IEngineLog.Verbose(string message) { lock (Verbose) Verbose.Add(message); }
+    void IEngineLog.Warning(string message) { lock (Warnings) Warnings.Add(message); }
+}
+
+/// <summary>
+/// A real git server over HTTP: lighttpd on a free loopback port running git's own <c>git http-backend</c> as CGI,
+/// with Basic authentication (one user, password from <see cref="Password"/>). Repositories live under <see cref="ProjectRoot"/>.
+/// </summary>
+internal sealed class GitHttpServer : IDisposable
+{
+    public const string UserName = "automation";
+    public const string Password = "s3cret-Token-42";
+
+    private readonly TempFolder folder = new();
+    private readonly Process process;
+
+    public GitHttpServer()
+    {
+        ProjectRoot = System.IO.Path.Combine(folder.Path, "repos");
+        Directory.CreateDirectory(ProjectRoot);
+        Port = FreePort();
+        File.WriteAllText(System.IO.Path.Combine(folder.Path, "users"), $"{UserName}:{Password}\n");
+        var config = System.IO.Path.Combine(folder.Path, "lighttpd.conf");
+        File.WriteAllText(config, File.ReadAllText(System.IO.Path.Combine(AppContext.BaseDirectory, "Git", "GitHttpServer.lighttpd.conf"))
+            .Replace("@FOLDER@", folder.Path).Replace("@PORT@", $"{Port}").Replace("@PROJECT_ROOT@", ProjectRoot));
+        var lighttpd = File.Exists("/usr/sbin/lighttpd") ? "/usr/sbin/lighttpd" : "lighttpd";
+        process = Process.Start(new ProcessStartInfo(lighttpd, ["-D", "-f", config]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        WaitUntilListening();
+    }
+
+    public string ProjectRoot { get; }
+    public int Port { get; }
+
+    public string UrlFor(string repositoryName) => $"http://127.0.0.1:{Port}/git/{repositoryName}";
+
+    /// <summary>The same URL with the credentials in it, for the git CLI's clones.</summary>
+    public string AuthenticatedUrlFor(string repositoryName) => $"http://{UserName}:{Password}@127.0.0.1:{Port}/git/{repositoryName}";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void WaitUntilListening()
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"lighttpd exited: {process.StandardError.ReadToEnd()}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(50);
+            }
+        }
+
+        throw new InvalidOperationException("lighttpd did not start listening within 5 seconds.");
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        process.Dispose();
+        folder.Dispose();
+    }
+}
