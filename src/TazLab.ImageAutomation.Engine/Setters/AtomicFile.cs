@@ -1,15 +1,44 @@
+using TazLab.ImageAutomation.Engine.Diagnostics;
+
 namespace TazLab.ImageAutomation.Engine.Setters;
 
 /// <summary>Replaces a file's content so that a reader (or a crash) sees either all of the old bytes or all of the new.</summary>
 public static class AtomicFile
 {
-    public static void Write(string path, byte[] content)
+    /// <summary>
+    /// Writes a temporary file beside the target (same directory, so the rename cannot cross file systems), flushes it
+    /// to disk, gives it the target's mode bits and renames it over the target. A link is written through, to its target.
+    /// </summary>
+    /// <param name="expectedCurrent">When given, the file must still hold exactly these bytes, so an edit made since they were read is not lost.</param>
+    /// <exception cref="AutomationException">The file is read-only, changed meanwhile, or could not be written; it is then left as it was.</exception>
+    public static void Write(string path, byte[] content, byte[]? expectedCurrent = null)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var target = SetterTree.RealPath(path);
+        string? temporary = null;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            if (File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly))
+            {
+                throw new AutomationException(ErrorKind.PermissionDenied, "SetterFileReadOnly",
+                    $"'{path}' is read-only; it was not updated.", path,
+                    "Make the file writable (chmod u+w) if it should be updated, or keep it out of -Path.");
+            }
+
+            if (expectedCurrent is not null && !File.ReadAllBytes(target).AsSpan().SequenceEqual(expectedCurrent))
+            {
+                throw new AutomationException(ErrorKind.ResourceBusy, "SetterFileChanged",
+                    $"'{path}' changed after it was read; it was not updated.", path, "Run the update again.");
+            }
+
+            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Created with the target's bits (the umask may only narrow them) so the content is never more readable than before.
+                options.UnixCreateMode = File.GetUnixFileMode(target);
+            }
+
+            using (var stream = new FileStream(temporary, options))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
@@ -17,14 +46,21 @@ public static class AtomicFile
 
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
             }
 
-            File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
+            temporary = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new AutomationException(ErrorKind.WriteError, "SetterFileWriteFailed",
+                $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
+                "Check that the file and its directory are writable and the disk is not full.", e);
         }
         finally
         {
-            if (File.Exists(temporary))
+            if (temporary is not null && File.Exists(temporary))
             {
                 File.Delete(temporary);
             }
