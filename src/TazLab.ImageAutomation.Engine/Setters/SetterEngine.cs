@@ -18,8 +18,14 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 {
     public const long DefaultMaxFileSize = 10 * 1024 * 1024;
 
+    /// <summary>A file is read whole into memory: 1 GiB is far above any manifest.</summary>
+    public const long MaxFileSizeLimit = 1024 * 1024 * 1024;
+
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
     private readonly IEngineLog log = log ?? NullEngineLog.Instance;
+    private readonly long maxFileSize = maxFileSize is >= 1 and <= MaxFileSizeLimit
+        ? maxFileSize
+        : throw new ArgumentOutOfRangeException(nameof(maxFileSize), maxFileSize, $"Give a size from 1 to {MaxFileSizeLimit} bytes.");
 
     private sealed record ParsedFile(ScreenedFile File, string Text, bool HasBom, MarkerScanner.ScanResult Scan);
 

@@ -81,21 +81,28 @@ internal static class SetterTree
     /// <summary>Reads the file into the shared buffer and copies it out only when it carries the token.</summary>
     private static byte[]? ReadIfMarked(string path, string relative, long maxFileSize, ref byte[] buffer, IEngineLog log)
     {
-        using var handle = File.OpenHandle(path);
-        var length = RandomAccess.GetLength(handle);
-        if (length > maxFileSize)
+        // An empty file holds no marker, and FIFOs and devices, which report size 0, would block or never end.
+        var size = new FileInfo(path).Length;
+        if (size == 0)
         {
-            log.Warning($"{relative}: {length} bytes, above the {maxFileSize}-byte limit (-MaxFileSize); skipped.");
             return null;
         }
 
+        if (size > maxFileSize)
+        {
+            log.Warning($"{relative}: {size} bytes, above the {maxFileSize}-byte limit (-MaxFileSize); skipped.");
+            return null;
+        }
+
+        using var handle = File.OpenHandle(path);
+        var length = (int)Math.Min(RandomAccess.GetLength(handle), maxFileSize);
         if (length > buffer.Length)
         {
-            buffer = new byte[Math.Max(length, buffer.Length * 2L)];
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
         }
 
         var read = 0;
-        for (int n; read < length && (n = RandomAccess.Read(handle, buffer.AsSpan(read, (int)length - read), read)) > 0;)
+        for (int n; read < length && (n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read)) > 0;)
         {
             read += n;
         }
