@@ -1,0 +1,176 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates, benchmarks and packages TazLab.ImageAutomation.
+.DESCRIPTION
+    Build    lays the module out under out/TazLab.ImageAutomation/ (what tests, the demo and users import).
+    Test     builds, then runs the xunit suite and the Pester suite and prints 'Tests: N passed, M failed'.
+    Demo     builds, then runs the pipeline on the shipped examples with no server and no network.
+    Bench    builds, then runs every bench/*.Bench.ps1 and prints their tables.
+    Package  builds, then zips the module folder for Azure Automation or a private gallery.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = $PSScriptRoot
+$moduleName = 'TazLab.ImageAutomation'
+$out = Join-Path $root 'out'
+$moduleOut = Join-Path $out $moduleName
+$tools = Join-Path $root '.tools'
+# RIDs whose libgit2 we ship: every platform PowerShell 7.4+ runs on, less 32-bit ARM and ppc64le.
+$nativeRids = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64'
+
+function Invoke-Native {
+    param([Parameter(Mandatory)] [scriptblock] $Command, [string] $What)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+# The pwsh running this script, as a command line usable for child processes (pwsh may be a dotnet tool: 'dotnet pwsh.dll').
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
+    return @($process)
+}
+
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $File, [string[]] $Arguments = @())
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $File @Arguments | Out-Host
+    return $LASTEXITCODE
+}
+
+function Invoke-Build {
+    $version = (Import-PowerShellDataFile (Join-Path $root "$moduleName.psd1")).ModuleVersion
+    $publish = Join-Path $root "obj/publish"
+    Remove-Item $publish, $moduleOut -Recurse -Force -ErrorAction Ignore
+    Invoke-Native -What 'dotnet publish' {
+        dotnet publish (Join-Path $root "src/$moduleName/$moduleName.csproj") -c $Configuration -o $publish --nologo -v quiet "-p:Version=$version"
+    }
+
+    # Layout: the cmdlets assembly alone in bin/net8.0 (PowerShell's default load context); the engine and every
+    # third-party file in bin/net8.0/dependencies, where only the module's own load context looks.
+    $bin = Join-Path $moduleOut 'bin/net8.0'
+    $dependencies = Join-Path $bin 'dependencies'
+    New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
+    Copy-Item (Join-Path $root "$moduleName.psd1") $moduleOut
+    Copy-Item (Join-Path $root "src/$moduleName/Module/*") $moduleOut
+    Copy-Item (Join-Path $publish "$moduleName.dll"), (Join-Path $publish "$moduleName.pdb") $bin
+    Get-ChildItem $publish -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $dependencies
+    Copy-Item (Join-Path $publish "$moduleName.Engine.pdb") $dependencies
+    foreach ($rid in $nativeRids) {
+        $native = Join-Path $publish "runtimes/$rid/native"
+        if (-not (Test-Path $native)) { throw "The publish output has no native libgit2 for $rid ($native)." }
+        $target = Join-Path $dependencies "runtimes/$rid/native"
+        New-Item -ItemType Directory -Force -Path $target | Out-Null
+        Copy-Item (Join-Path $native '*') $target
+    }
+
+    # Help is built from docs/help in a child pwsh, against the laid-out cmdlets, so it cannot drift from them.
+    if ((Invoke-ChildPwsh -File (Join-Path $root 'tools/Build-Help.ps1') -Arguments @('-ModulePath', $moduleOut, '-DocsPath', (Join-Path $root 'docs/help'))) -ne 0) {
+        throw 'Building the help failed (see above).'
+    }
+
+    Write-Host "Built $moduleName $version into $moduleOut"
+}
+
+# Pester and the YamlDotNet build that the isolation tests load first come from NuGet (no PowerShell Gallery).
+function Install-TestDependencies {
+    $project = Join-Path $root 'tests/TestDependencies/TestDependencies.csproj'
+    Invoke-Native -What 'restoring test dependencies' { dotnet restore $project --nologo -v quiet }
+    $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    [xml] $xml = Get-Content $project
+    $downloads = $xml.Project.ItemGroup.PackageDownload | ForEach-Object { @{ Name = $_.Include; Version = $_.Version.Trim('[', ']') } }
+    foreach ($package in $downloads) {
+        $source = Join-Path $packages "$($package.Name.ToLowerInvariant())/$($package.Version)"
+        $target = Join-Path $tools "$($package.Name)/$($package.Version)"
+        if (-not (Test-Path $target)) {
+            New-Item -ItemType Directory -Force -Path $target | Out-Null
+            $content = if ($package.Name -eq 'Pester') { Join-Path $source 'tools/*' } else { Join-Path $source 'lib/net8.0/*' }
+            Copy-Item $content $target -Recurse
+        }
+    }
+}
+
+# The tests run a real registry: Debian's docker-registry. Install it where we may (CI and fresh machines run as root).
+function Assert-TestPrerequisites {
+    $missing = @(@{ Command = 'docker-registry'; Package = 'docker-registry' }, @{ Command = 'git'; Package = 'git' } |
+        Where-Object { -not (Get-Command $_.Command -ErrorAction Ignore) } | ForEach-Object Package)
+    if ($missing.Count -eq 0) { return }
+    if ((Get-Command apt-get -ErrorAction Ignore) -and ((id -u) -eq '0')) {
+        Write-Host "Installing $($missing -join ', ') with apt-get"
+        Invoke-Native -What 'apt-get update' { apt-get update -qq }
+        Invoke-Native -What 'apt-get install' { $env:DEBIAN_FRONTEND = 'noninteractive'; apt-get install -y -qq @missing }
+        return
+    }
+
+    throw "The tests need these Debian packages: $($missing -join ', '). Install them (apt-get install $($missing -join ' ')) and run again."
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $out 'test-results'
+    Remove-Item $results -Recurse -Force -ErrorAction Ignore
+    dotnet test (Join-Path $root 'tests/TazLab.ImageAutomation.Tests/TazLab.ImageAutomation.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
+    $trx = Join-Path $results 'xunit.trx'
+    if (-not (Test-Path $trx)) { return @{ Passed = 0; Failed = 1; Name = 'xunit (no result file: the build or the run failed)' } }
+    [xml] $report = Get-Content $trx
+    $counters = $report.TestRun.ResultSummary.Counters
+    return @{ Passed = [int] $counters.passed; Failed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout }
+}
+
+function Invoke-PesterTests {
+    $resultFile = Join-Path $out 'test-results/pester.json'
+    $exit = Invoke-ChildPwsh -File (Join-Path $root 'tests/Pester/Invoke-PesterSuite.ps1') -Arguments @('-ModulePath', $moduleOut, '-ToolsPath', $tools, '-ResultFile', $resultFile)
+    if (-not (Test-Path $resultFile)) { return @{ Passed = 0; Failed = 1; Name = "Pester (exit code $exit, no result file)" } }
+    $counts = Get-Content $resultFile | ConvertFrom-Json
+    return @{ Passed = [int] $counts.Passed; Failed = [int] $counts.Failed }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' {
+        Assert-TestPrerequisites
+        Invoke-Build
+        Install-TestDependencies
+        $xunit = Invoke-XunitTests
+        $pester = Invoke-PesterTests
+        $passed = $xunit.Passed + $pester.Passed
+        $failed = $xunit.Failed + $pester.Failed
+        Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+        Write-Host "Tests: $passed passed, $failed failed"
+        exit ([int] ($failed -gt 0))
+    }
+    'Demo' {
+        Invoke-Build
+        exit (Invoke-ChildPwsh -File (Join-Path $root 'examples/demo.ps1') -Arguments @('-ModulePath', $moduleOut))
+    }
+    'Bench' {
+        Invoke-Build
+        $failures = 0
+        foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
+            Write-Host "`n== $($bench.BaseName) =="
+            if ((Invoke-ChildPwsh -File $bench.FullName -Arguments @('-ModulePath', $moduleOut)) -ne 0) { $failures++ }
+        }
+        exit ([int] ($failures -gt 0))
+    }
+    'Package' {
+        Invoke-Build
+        $zip = Join-Path $out "$moduleName.zip"
+        Remove-Item $zip -ErrorAction Ignore
+        # Azure Automation wants a zip named like the module holding the module folder.
+        Compress-Archive -Path $moduleOut -DestinationPath $zip
+        Write-Host "Packaged $zip"
+    }
+}

@@ -1,0 +1,12 @@
+using System.Management.Automation;
+using TazLab.ImageAutomation.Engine.Diagnostics;
+
+namespace TazLab.ImageAutomation.Commands;
+
+/// <summary>Forwards the engine's messages to the cmdlet's Verbose and Warning streams (call on the pipeline thread only).</summary>
+internal sealed class CmdletLog(Cmdlet cmdlet) : IEngineLog
+{
+    public void Verbose(string message) => cmdlet.WriteVerbose(message);
+
+    public void Warning(string message) => cmdlet.WriteWarning(message);
+}

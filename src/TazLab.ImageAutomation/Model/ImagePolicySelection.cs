@@ -1,0 +1,25 @@
+namespace TazLab.ImageAutomation;
+
+/// <summary>The tag a policy selected for one image (Flux's ImagePolicy <c>status.latestRef</c>).</summary>
+public sealed class ImagePolicySelection
+{
+    /// <summary><c>namespace:name</c> of the policy, what setter markers name.</summary>
+    public string Policy { get; init; } = "";
+
+    public string Image { get; init; } = "";
+
+    public string Tag { get; init; } = "";
+
+    public string Digest { get; init; } = "";
+
+    /// <summary><c>image:tag</c>, or <c>image:tag@digest</c> when a digest is known.</summary>
+    public string Reference => Digest.Length == 0 ? $"{Image}:{Tag}" : $"{Image}:{Tag}@{Digest}";
+
+    /// <summary>How many tags the policy was offered.</summary>
+    public int CandidateCount { get; init; }
+
+    /// <summary>How many of them the pattern kept.</summary>
+    public int MatchedCount { get; init; }
+
+    public override string ToString() => Reference;
+}

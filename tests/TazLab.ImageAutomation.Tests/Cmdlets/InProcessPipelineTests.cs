@@ -1,0 +1,66 @@
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text;
+using TazLab.ImageAutomation.Commands;
+
+namespace TazLab.ImageAutomation.Tests.Cmdlets;
+
+/// <summary>The cmdlets hosted in-process through Microsoft.PowerShell.SDK: binding by property name between them.</summary>
+public sealed class InProcessPipelineTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("tazlab-inproc-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private static System.Management.Automation.PowerShell NewShell()
+    {
+        var state = InitialSessionState.CreateDefault2();
+        foreach (var type in new[] { typeof(SelectImagePolicyTagCommand), typeof(UpdateImageSetterCommand) })
+        {
+            var attribute = (CmdletAttribute)Attribute.GetCustomAttribute(type, typeof(CmdletAttribute))!;
+            state.Commands.Add(new SessionStateCmdletEntry($"{attribute.VerbName}-{attribute.NounName}", type, null));
+        }
+
+        return System.Management.Automation.PowerShell.Create(state);
+    }
+
+    [Fact]
+    public void Selection_binds_into_the_setter_and_only_the_value_bytes_change()
+    {
+        var path = Path.Combine(directory, "deploy.yaml");
+        var original = "\uFEFF---\r\n# app\r\nspec:\r\n\r\n  image: example/app:blog-9-x   # {\"$imagepolicy\": \"flux-system:app\"}\r\n";
+        File.WriteAllBytes(path, Encoding.UTF8.GetBytes(original));
+
+        using var shell = NewShell();
+        shell.AddScript("""
+            param($Path)
+            'blog-9-x', 'blog-10-y', 'latest' |
+                Select-ImagePolicyTag -Image example/app -Policy flux-system:app -Pattern '^blog-(?P<n>[0-9]+)-' -Extract '$n' -Numerical |
+                Update-ImageSetter -Path $Path
+            """).AddArgument(directory);
+        var output = shell.Invoke();
+
+        Assert.Empty(shell.Streams.Error);
+        var change = Assert.IsType<ImageSetterChange>(Assert.Single(output).BaseObject);
+        Assert.Equal(("example/app:blog-9-x", "example/app:blog-10-y", 5, "deploy.yaml"), (change.OldValue, change.NewValue, change.Line, change.RelativePath));
+        Assert.Equal(original.Replace("blog-9-x", "blog-10-y"), Encoding.UTF8.GetString(File.ReadAllBytes(path)));
+    }
+
+    [Fact]
+    public void WhatIf_writes_nothing_and_emits_nothing()
+    {
+        var path = Path.Combine(directory, "deploy.yaml");
+        const string original = "image: example/app:1 # {\"$imagepolicy\": \"flux-system:app\"}\n";
+        File.WriteAllText(path, original);
+
+        using var shell = NewShell();
+        shell.AddScript("""
+            param($Path)
+            [pscustomobject]@{ Policy = 'app'; Image = 'example/app'; Tag = '2' } | Update-ImageSetter -Path $Path -WhatIf
+            """).AddArgument(directory);
+        var output = shell.Invoke();
+
+        Assert.Empty(output);
+        Assert.Equal(original, File.ReadAllText(path));
+    }
+}
