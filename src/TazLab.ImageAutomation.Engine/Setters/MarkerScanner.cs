@@ -36,9 +36,9 @@ internal static class MarkerScanner
     /// <exception cref="YamlException">The text is not valid YAML.</exception>
     public static ScanResult Scan(string text)
     {
-        var (values, documents) = FindValueScalars(text);
+        var (values, documents) = Guarded(new Scanner(new StringReader(text)), FindValueScalars);
         var markers = new List<MarkedScalar>();
-        foreach (var (token, comment) in CommentedScalars(text))
+        foreach (var (token, comment) in Guarded(new Scanner(new StringReader(text), skipComments: false), scanner => CommentedScalars(text, scanner)))
         {
             if (values.TryGetValue((int)token.End.Index, out var site) && ParseMarker(comment) is { } setter)
             {
@@ -52,10 +52,26 @@ internal static class MarkerScanner
 
     private readonly record struct ValueSite(int Document, bool InFlow);
 
-    /// <summary>Every non-empty scalar that is a mapping value or a sequence item, by end offset; and each document's object identity.</summary>
-    private static (Dictionary<int, ValueSite> Values, List<ObjectIdentity> Documents) FindValueScalars(string text)
+    /// <summary>
+    /// Runs one pass, turning any failure into a <see cref="YamlException"/> at the scanner's position: on some invalid
+    /// input YamlDotNet throws other exceptions (an InvalidOperationException from an unclosed flow sequence, for one).
+    /// </summary>
+    private static T Guarded<T>(Scanner scanner, Func<Scanner, T> pass)
     {
-        var parser = new Parser(new StringReader(text));
+        try
+        {
+            return pass(scanner);
+        }
+        catch (Exception e) when (e is not YamlException)
+        {
+            throw new YamlException(scanner.CurrentPosition, scanner.CurrentPosition, "The YAML parser could not read it.", e);
+        }
+    }
+
+    /// <summary>Every non-empty scalar that is a mapping value or a sequence item, by end offset; and each document's object identity.</summary>
+    private static (Dictionary<int, ValueSite> Values, List<ObjectIdentity> Documents) FindValueScalars(Scanner scanner)
+    {
+        var parser = new Parser(scanner);
         var values = new Dictionary<int, ValueSite>();
         var documents = new List<ObjectIdentity>();
         var identity = new IdentityTracker();
@@ -114,22 +130,24 @@ internal static class MarkerScanner
     /// Each scalar token with the comment Flux would read as its marker: its line comment (the comment right after it
     /// on its last line, or on a block scalar's header line) if it has one, otherwise its head comment.
     /// </summary>
-    private static IEnumerable<(ScalarToken Scalar, string Comment)> CommentedScalars(string text)
+    private static List<(ScalarToken Scalar, string Comment)> CommentedScalars(string text, Scanner scanner)
     {
         var tokens = new List<Token>();
-        var scanner = new Scanner(new StringReader(text), skipComments: false);
         while (scanner.MoveNext())
         {
             tokens.Add(scanner.Current!);
         }
 
+        var result = new List<(ScalarToken, string)>();
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i] is ScalarToken scalar && (LineComment(tokens, i) ?? HeadComment(tokens, i)) is { } comment)
             {
-                yield return (scalar, string.Join("\n", comment.Select(c => Raw(text, c))));
+                result.Add((scalar, string.Join("\n", comment.Select(c => Raw(text, c)))));
             }
         }
+
+        return result;
     }
 
     private static CommentToken[]? LineComment(List<Token> tokens, int scalarIndex)

@@ -22,7 +22,11 @@ public sealed record FileUpdate(string Path, string RelativePath, byte[] NewCont
 
 /// <summary>A setter marker found in a file, with the value it currently marks.</summary>
 public sealed record SetterMarker(
-    string Path, string RelativePath, int Line, int Column, string Setter, string Value, ObjectIdentity Object);
+    string Path, string RelativePath, int Line, int Column, string Setter, string Value, ObjectIdentity Object)
+{
+    /// <summary>The policy the marker names: <see cref="Setter"/> without its <c>:tag</c>/<c>:name</c>/<c>:digest</c> suffix.</summary>
+    public string Policy => SetterEngine.SplitSetter(Setter).Key;
+}
 
 /// <summary>Every marker in a tree, and the files that could not be read.</summary>
 public sealed record MarkerInventory(IReadOnlyList<SetterMarker> Markers, IReadOnlyList<Diagnostics.AutomationException> Problems);

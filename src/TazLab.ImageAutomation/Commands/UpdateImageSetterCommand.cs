@@ -13,7 +13,7 @@ namespace TazLab.ImageAutomation.Commands;
 [OutputType(typeof(ImageSetterChange))]
 public sealed class UpdateImageSetterCommand : PSCmdlet
 {
-    private readonly Dictionary<string, SetterPolicy> policies = new(StringComparer.Ordinal);
+    private readonly List<SetterPolicy> policies = [];
 
     /// <summary>The directory whose manifests are updated (Flux's <c>spec.update.path</c>).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -34,17 +34,30 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     public string Tag { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string Digest { get; set; } = "";
+    [AllowNull, AllowEmptyString]
+    public string? Digest { get; set; }
 
     /// <summary>The namespace of policies named without one.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Namespace { get; set; } = "flux-system";
+    public string Namespace { get; set; } = SetterPolicy.DefaultNamespace;
+
+    /// <summary>Files larger than this are skipped with a warning.</summary>
+    [Parameter]
+    [ValidateRange(1, SetterEngine.MaxFileSizeLimit)]
+    public long MaxFileSize { get; set; } = SetterEngine.DefaultMaxFileSize;
 
     protected override void ProcessRecord()
     {
-        var key = Policy.Contains(':') ? Policy : $"{Namespace}:{Policy}";
-        policies[key] = new SetterPolicy(key, Image, Tag, string.IsNullOrEmpty(Digest) ? null : Digest);
+        try
+        {
+            policies.Add(SetterPolicy.FromSelection(Policy, Image, Tag, Digest, Namespace));
+        }
+        catch (AutomationException e)
+        {
+            // One bad selection must not hold back the others; it is named and left out.
+            WriteError(ErrorRecords.From(e));
+        }
     }
 
     protected override void EndProcessing()
@@ -53,7 +66,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
         SetterPlan plan;
         try
         {
-            plan = new SetterEngine(new CmdletLog(this)).Plan(root, policies);
+            plan = new SetterEngine(new CmdletLog(this), MaxFileSize).Plan(root, SetterPolicy.Index(policies));
         }
         catch (AutomationException e)
         {
@@ -68,20 +81,19 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
 
         foreach (var update in plan.Updates)
         {
-            if (!ShouldProcess(update.Path, $"Update {update.Changes.Count} image value(s)"))
+            var values = string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'"));
+            if (!ShouldProcess(update.Path, $"Set {values}"))
             {
                 continue;
             }
 
             try
             {
-                AtomicFile.Write(update.Path, update.NewContent);
+                AtomicFile.Write(update.Path, update.NewContent, update.OriginalContent);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (AutomationException e)
             {
-                WriteError(ErrorRecords.Create("SetterFileWriteFailed", ErrorCategory.WriteError, update.Path,
-                    $"Could not write '{update.Path}': {e.Message}. The file was left unchanged.",
-                    "Check the file's permissions."));
+                WriteError(ErrorRecords.From(e));
                 continue;
             }
 

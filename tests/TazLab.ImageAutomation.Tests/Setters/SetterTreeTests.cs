@@ -58,6 +58,23 @@ public sealed class SetterTreeTests
         Assert.Equal(Updated, tree.Text("b-ok.yaml"));
     }
 
+    [Theory]
+    [InlineData("list: [a, b\nnext: 1\n", 2)]
+    [InlineData("a: 'unclosed\n", 1)]
+    [InlineData("a: b: c\n", 1)]
+    [InlineData("a:\n  b: 1\n c: 2\n", 3)]
+    [InlineData("- a\nb: c\n", 2)]
+    public void Every_kind_of_invalid_yaml_is_a_ParserError_with_its_line(string yaml, int line)
+    {
+        using var tree = new SetterTestTree();
+        tree.Write("bad.yaml", "# {\"$imagepolicy\": \"flux-system:app\"}\n" + yaml);
+
+        var problem = Assert.Single(tree.Engine().FindMarkers(tree.Root).Problems);
+
+        Assert.Equal((ErrorKind.ParserError, "SetterFileInvalidYaml"), (problem.Kind, problem.ErrorId));
+        Assert.Contains($"at line {line + 1},", problem.Message);
+    }
+
     [Fact]
     public void Invalid_utf8_is_reported_with_file_and_line_and_the_rest_of_the_tree_is_processed()
     {
