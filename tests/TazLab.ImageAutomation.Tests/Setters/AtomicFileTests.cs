@@ -73,6 +73,27 @@ public sealed class AtomicFileTests
     }
 
     [Fact]
+    public void WriteAll_writes_every_file_and_reports_each_failure_at_its_index()
+    {
+        using var tree = new SetterTestTree();
+        var paths = Enumerable.Range(0, 40).Select(i => tree.Write($"f{i:d2}.yaml", "old")).ToArray();
+        File.SetUnixFileMode(paths[7], UnixFileMode.UserRead);
+        File.WriteAllText(paths[30], "edited meanwhile");
+
+        var failures = AtomicFile.WriteAll(paths.Select(p => new FileUpdate(p, Path.GetFileName(p), "new"u8.ToArray(), [])
+        {
+            OriginalContent = "old"u8.ToArray(),
+        }).ToList());
+
+        Assert.Equal("SetterFileReadOnly", failures[7]?.ErrorId);
+        Assert.Equal("SetterFileChanged", failures[30]?.ErrorId);
+        Assert.Equal(38, failures.Count(f => f is null));
+        Assert.All(paths.Where((_, i) => i is not (7 or 30)), p => Assert.Equal("new", File.ReadAllText(p)));
+        Assert.Equal(["old", "edited meanwhile"], new[] { paths[7], paths[30] }.Select(File.ReadAllText));
+        Assert.Equal(40, Directory.GetFiles(tree.Root).Length);
+    }
+
+    [Fact]
     public void A_link_is_written_through_and_stays_a_link()
     {
         using var tree = new SetterTestTree();

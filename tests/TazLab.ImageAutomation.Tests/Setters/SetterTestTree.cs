@@ -54,11 +54,7 @@ internal sealed class SetterTestTree : IDisposable
     public SetterPlan Apply(params SetterPolicy[] policies)
     {
         var plan = Engine().Plan(Root, SetterPolicy.Index(policies));
-        foreach (var update in plan.Updates)
-        {
-            AtomicFile.Write(update.Path, update.NewContent, update.OriginalContent);
-        }
-
+        Assert.All(AtomicFile.WriteAll(plan.Updates), Assert.Null);
         return plan;
     }
 
