@@ -125,9 +125,9 @@ Describe 'Update-ImageSetter' {
 
 Describe 'Update-ImageSetter killed while it rewrites a large tree' {
     It 'leaves every file wholly old or wholly new' {
-        $count = 1500
+        $count = 3000
         $root = Join-Path $TestDrive 'large'
-        $padding = ('# ' + ('x' * 78) + "`n") * 400
+        $padding = ('# ' + ('x' * 78) + "`n") * 100
         $old = (New-MarkedDeployment -Image 'ghcr.io/org/web:1.0.0') + $padding
         $new = (New-MarkedDeployment -Image 'ghcr.io/org/web:1.1.0') + $padding
         New-Item -ItemType Directory -Path $root | Out-Null
@@ -143,8 +143,8 @@ Import-Module '$(Get-TestModulePath)'
         # Kill it as soon as the first file is new: the walk is in order, so the last file is still old then.
         $first = Join-Path $root 'm00000.yaml'
         $deadline = [DateTime]::UtcNow.AddMinutes(2)
-        while ([IO.File]::ReadAllText($first) -ne $new -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 2 }
-        Start-Sleep -Milliseconds 50
+        while ([IO.File]::ReadAllText($first) -ne $new -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 1 }
+        $child.HasExited | Should -BeFalse -Because 'the child must still be writing when it is killed (if it is not, make the tree larger)'
         $child.Kill($true)
         $child.WaitForExit()
 
