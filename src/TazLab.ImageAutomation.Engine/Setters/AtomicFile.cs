@@ -5,31 +5,44 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 /// <summary>Replaces a file's content so that a reader (or a crash) sees either all of the old bytes or all of the new.</summary>
 public static class AtomicFile
 {
-    /// <summary>Files written at once by <see cref="WriteAll"/>: the disk flushes overlap, and the file system commits them together.</summary>
-    private const int ConcurrentWrites = 8;
+    /// <summary>Files written at once by <see cref="WriteAll"/>: their flushes overlap and the file system commits them together.</summary>
+    private const int ConcurrentWrites = 16;
 
     /// <summary>
-    /// Writes each update as <see cref="Write"/> does, several at a time: each write waits mostly for its flush to disk,
-    /// and overlapping them makes 200 files take about the time of 20.
+    /// Writes each update as <see cref="Write"/> does, several at a time. A write mostly waits for its flush to disk, and
+    /// overlapping them makes 200 files take about the time of 15. The writers are threads of their own: blocked
+    /// thread-pool threads would only be added slowly.
     /// </summary>
     /// <returns>For each update, in order, null when it was written, or why it was not.</returns>
     public static AutomationException?[] WriteAll(IReadOnlyList<FileUpdate> updates)
     {
         var failures = new AutomationException?[updates.Count];
-        Parallel.For(0, updates.Count, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentWrites }, i =>
+        var next = -1;
+        void WriteNext()
         {
-            try
+            for (int i; (i = Interlocked.Increment(ref next)) < updates.Count;)
             {
-                Write(updates[i].Path, updates[i].NewContent, updates[i].OriginalContent);
+                try
+                {
+                    Write(updates[i].Path, updates[i].NewContent, updates[i].OriginalContent);
+                }
+                catch (Exception e)
+                {
+                    // Caught whatever it is: an exception escaping a thread of its own would end the process.
+                    failures[i] = e as AutomationException ?? WriteFailed(updates[i].Path, e);
+                }
             }
-            catch (AutomationException e)
-            {
-                failures[i] = e;
-            }
-        });
+        }
 
+        var writers = Enumerable.Range(0, Math.Min(ConcurrentWrites, updates.Count)).Select(_ => new Thread(WriteNext)).ToList();
+        writers.ForEach(writer => writer.Start());
+        writers.ForEach(writer => writer.Join());
         return failures;
     }
+
+    private static AutomationException WriteFailed(string path, Exception e) =>
+        new(ErrorKind.WriteError, "SetterFileWriteFailed", $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
+            "Check that the file and its directory are writable and the disk is not full.", e);
 
     /// <summary>
     /// Writes a temporary file beside the target (same directory, so the rename cannot cross file systems), flushes it
@@ -80,9 +93,7 @@ public static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new AutomationException(ErrorKind.WriteError, "SetterFileWriteFailed",
-                $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
-                "Check that the file and its directory are writable and the disk is not full.", e);
+            throw WriteFailed(path, e);
         }
         finally
         {

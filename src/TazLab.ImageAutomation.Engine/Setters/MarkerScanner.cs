@@ -22,10 +22,9 @@ internal sealed record MarkedScalar(
 /// its head comment (the comment line directly above a scalar that starts its line, such as a sequence item).
 /// </summary>
 /// <remarks>
-/// Two passes over the text: YamlDotNet's parser (with comments skipped, its well-trodden path) says which scalars are
-/// values and which document they are in; its scanner (with comments kept) gives every scalar's exact character range
-/// and the comments around it. The two meet on the scalar's end offset. The parser is not run with comments kept
-/// because it then rejects valid YAML such as <c>image: &amp;a x # note</c>.
+/// One scan of the text, read two ways: YamlDotNet's parser, fed the tokens without comments, says which scalars are
+/// values and which document they are in; the tokens themselves, comments included, give every scalar's exact character
+/// range and the comments around it. The two meet on the scalar's end offset.
 /// </remarks>
 internal static class MarkerScanner
 {
@@ -36,9 +35,21 @@ internal static class MarkerScanner
     /// <exception cref="YamlException">The text is not valid YAML.</exception>
     public static ScanResult Scan(string text)
     {
-        var (values, documents) = Guarded(new Scanner(new StringReader(text)), FindValueScalars);
+        var scanner = new TokenRecorder(new Scanner(new StringReader(text), skipComments: false));
+        Dictionary<int, ValueSite> values;
+        List<ObjectIdentity> documents;
+        try
+        {
+            (values, documents) = FindValueScalars(new Parser(scanner));
+        }
+        catch (Exception e) when (e is not YamlException)
+        {
+            // On some invalid input YamlDotNet throws other exceptions (an InvalidOperationException from an unclosed flow sequence, for one).
+            throw new YamlException(scanner.CurrentPosition, scanner.CurrentPosition, "The YAML parser could not read it.", e);
+        }
+
         var markers = new List<MarkedScalar>();
-        foreach (var (token, comment) in Guarded(new Scanner(new StringReader(text), skipComments: false), scanner => CommentedScalars(text, scanner)))
+        foreach (var (token, comment) in CommentedScalars(text, scanner.Tokens))
         {
             if (values.TryGetValue((int)token.End.Index, out var site) && ParseMarker(comment) is { } setter)
             {
@@ -53,25 +64,53 @@ internal static class MarkerScanner
     private readonly record struct ValueSite(int Document, bool InFlow);
 
     /// <summary>
-    /// Runs one pass, turning any failure into a <see cref="YamlException"/> at the scanner's position: on some invalid
-    /// input YamlDotNet throws other exceptions (an InvalidOperationException from an unclosed flow sequence, for one).
+    /// Hands the parser every token but comments (it rejects valid YAML such as <c>image: &amp;a x # note</c> when it sees
+    /// them) and keeps all tokens, comments included, in order: one scan of the text serves both passes.
     /// </summary>
-    private static T Guarded<T>(Scanner scanner, Func<Scanner, T> pass)
+    private sealed class TokenRecorder(Scanner scanner) : IScanner
     {
-        try
+        public List<Token> Tokens { get; } = [];
+
+        public Mark CurrentPosition => scanner.CurrentPosition;
+
+        public Token? Current => scanner.Current;
+
+        public bool MoveNext()
         {
-            return pass(scanner);
+            if (Current is not null)
+            {
+                ConsumeCurrent();
+            }
+
+            return MoveNextWithoutConsuming();
         }
-        catch (Exception e) when (e is not YamlException)
+
+        public bool MoveNextWithoutConsuming()
         {
-            throw new YamlException(scanner.CurrentPosition, scanner.CurrentPosition, "The YAML parser could not read it.", e);
+            while (scanner.MoveNextWithoutConsuming())
+            {
+                if (scanner.Current is not CommentToken comment)
+                {
+                    return true;
+                }
+
+                Tokens.Add(comment);
+                scanner.ConsumeCurrent();
+            }
+
+            return false;
+        }
+
+        public void ConsumeCurrent()
+        {
+            Tokens.Add(scanner.Current!);
+            scanner.ConsumeCurrent();
         }
     }
 
     /// <summary>Every non-empty scalar that is a mapping value or a sequence item, by end offset; and each document's object identity.</summary>
-    private static (Dictionary<int, ValueSite> Values, List<ObjectIdentity> Documents) FindValueScalars(Scanner scanner)
+    private static (Dictionary<int, ValueSite> Values, List<ObjectIdentity> Documents) FindValueScalars(Parser parser)
     {
-        var parser = new Parser(scanner);
         var values = new Dictionary<int, ValueSite>();
         var documents = new List<ObjectIdentity>();
         var identity = new IdentityTracker();
@@ -130,24 +169,15 @@ internal static class MarkerScanner
     /// Each scalar token with the comment Flux would read as its marker: its line comment (the comment right after it
     /// on its last line, or on a block scalar's header line) if it has one, otherwise its head comment.
     /// </summary>
-    private static List<(ScalarToken Scalar, string Comment)> CommentedScalars(string text, Scanner scanner)
+    private static IEnumerable<(ScalarToken Scalar, string Comment)> CommentedScalars(string text, List<Token> tokens)
     {
-        var tokens = new List<Token>();
-        while (scanner.MoveNext())
-        {
-            tokens.Add(scanner.Current!);
-        }
-
-        var result = new List<(ScalarToken, string)>();
         for (var i = 0; i < tokens.Count; i++)
         {
             if (tokens[i] is ScalarToken scalar && (LineComment(tokens, i) ?? HeadComment(tokens, i)) is { } comment)
             {
-                result.Add((scalar, string.Join("\n", comment.Select(c => Raw(text, c)))));
+                yield return (scalar, string.Join("\n", comment.Select(c => Raw(text, c))));
             }
         }
-
-        return result;
     }
 
     private static CommentToken[]? LineComment(List<Token> tokens, int scalarIndex)
