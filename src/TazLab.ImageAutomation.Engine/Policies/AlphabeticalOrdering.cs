@@ -3,24 +3,17 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// <summary>Flux's alphabetical policy: ordinal byte order; Asc picks the greatest string, Desc the smallest.</summary>
 internal sealed class AlphabeticalOrdering(PolicyOrder order) : IVersionOrdering
 {
-    public string Latest(IEnumerable<string> values)
+    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
     {
         string? best = null;
         foreach (var value in values)
         {
-            if (best is null)
-            {
-                best = value;
-                continue;
-            }
-
-            var c = string.CompareOrdinal(value, best);
-            if (order == PolicyOrder.Asc ? c > 0 : c < 0)
+            if (best is null || (order == PolicyOrder.Asc ? string.CompareOrdinal(value, best) > 0 : string.CompareOrdinal(value, best) < 0))
             {
                 best = value;
             }
         }
 
-        return best ?? throw new InvalidOperationException("no values");
+        return (best, values.Count);
     }
 }

@@ -4,51 +4,83 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 
 /// <summary>
 /// A validated ImagePolicy (<c>spec.policy</c> plus <c>spec.filterTags</c>): build it once, then select from any
-/// number of tag lists. Construction fails with an <see cref="AutomationException"/> naming the bad pattern.
+/// number of tag lists. Construction fails with an <see cref="AutomationException"/> naming the bad range or
+/// pattern. Selection is deterministic where Flux's depends on map order (see docs/policies.md).
 /// </summary>
 public sealed class TagPolicy
 {
     private readonly IVersionOrdering ordering;
     private readonly TagFilter? filter;
 
-    public TagPolicy(PolicyKind kind, PolicyOrder order = PolicyOrder.Asc, string? pattern = null, string? extract = null)
+    /// <param name="kind">SemVer, Numerical or Alphabetical.</param>
+    /// <param name="order">For Numerical and Alphabetical: Asc selects the greatest, Desc the smallest.</param>
+    /// <param name="pattern">Go RE2 pattern a tag must match (anywhere) to be a candidate.</param>
+    /// <param name="extract">Go <c>Regexp.Expand</c> template giving the value to order, e.g. <c>$version</c>.</param>
+    /// <param name="semVerRange">For SemVer (required): a Masterminds/semver constraint such as <c>&gt;=1.0.0 &lt;2.0.0</c>.</param>
+    public TagPolicy(PolicyKind kind, PolicyOrder order = PolicyOrder.Asc, string? pattern = null, string? extract = null,
+        string? semVerRange = null)
     {
         Kind = kind;
         Order = order;
         ordering = kind switch
         {
+            PolicyKind.SemVer => new SemVerOrdering(SemVerRange.Parse(semVerRange ?? throw new AutomationException(
+                ErrorKind.InvalidArgument, "SemVerRangeMissing", "a semver policy needs a range", kind,
+                "Give a range such as '>=1.0.0' or '1.x'."))),
             PolicyKind.Numerical => new NumericalOrdering(order),
             PolicyKind.Alphabetical => new AlphabeticalOrdering(order),
             _ => throw new AutomationException(ErrorKind.InvalidArgument, "PolicyNotSupported",
-                $"Policy kind '{kind}' is not supported yet.", kind),
+                $"policy kind '{kind}' is not supported", kind, "Use SemVer, Numerical or Alphabetical."),
         };
-        filter = string.IsNullOrEmpty(pattern) && string.IsNullOrEmpty(extract) ? null : new TagFilter(pattern ?? "", extract ?? "");
+        filter = string.IsNullOrEmpty(pattern) && string.IsNullOrEmpty(extract)
+            ? null
+            : new TagFilter(GoRegex.Compile(pattern ?? ""), extract ?? "");
     }
 
     public PolicyKind Kind { get; }
     public PolicyOrder Order { get; }
 
-    /// <summary>Selects the latest tag, or a result with a null tag when nothing is a candidate.</summary>
+    /// <summary>Flux's <c>order</c> field: empty means Asc; <c>asc</c>/<c>desc</c> in any case.</summary>
+    public static PolicyOrder ParseOrder(string? order) => order?.ToUpperInvariant() switch
+    {
+        null or "" or "ASC" => PolicyOrder.Asc,
+        "DESC" => PolicyOrder.Desc,
+        _ => throw new AutomationException(ErrorKind.InvalidArgument, "InvalidPolicyOrder",
+            $"invalid order argument provided: '{order}', must be one of: ASC, DESC", order, "Use Asc or Desc."),
+    };
+
+    /// <summary>Selects the latest tag, or a result with a null tag when no tag is a candidate. Throws an
+    /// <see cref="AutomationException"/> when a numerical policy meets a value that is not a number.</summary>
     public TagSelection Select(IReadOnlyCollection<string> tags)
     {
         if (filter is null)
         {
-            return new TagSelection(tags.Count == 0 ? null : ordering.Latest(tags), tags.Count, tags.Count);
+            var (latest, eligible) = ordering.Latest(tags);
+            return new TagSelection(latest, tags.Count, eligible);
         }
 
         var byValue = filter.Apply(tags);
-        var latest = byValue.Count == 0 ? null : ordering.Latest(byValue.Keys);
-        return new TagSelection(latest is null ? null : byValue[latest], tags.Count, byValue.Count);
+        try
+        {
+            var (latestValue, eligible) = ordering.Latest(byValue.Keys);
+            return new TagSelection(latestValue is null ? null : byValue[latestValue], tags.Count, eligible);
+        }
+        catch (AutomationException e) when (e.ErrorId == "NumericalPolicyInvalidValue" && e.Target is string value)
+        {
+            throw NumericalOrdering.InvalidValue(value, byValue[value]);
+        }
     }
 }
 
 /// <param name="Tag">The original tag selected, or null when no tag was a candidate.</param>
 /// <param name="CandidateCount">How many tags were offered.</param>
-/// <param name="MatchedCount">How many distinct values were left after the pattern.</param>
+/// <param name="MatchedCount">How many values were left to order: after the pattern (distinct extracted values)
+/// and, for SemVer, only those that are versions inside the range.</param>
 public sealed record TagSelection(string? Tag, int CandidateCount, int MatchedCount);
 
 /// <summary>Picks the latest of a set of (extracted) values.</summary>
 internal interface IVersionOrdering
 {
-    string Latest(IEnumerable<string> values);
+    /// <summary>The latest value (null when none is eligible) and how many values were eligible.</summary>
+    (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values);
 }

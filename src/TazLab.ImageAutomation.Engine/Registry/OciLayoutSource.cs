@@ -18,10 +18,13 @@ public static class OciLayoutSource
 
     public static bool IsLayoutReference(string image) => image.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The layout's tags minus the excluded ones, each once, ordered by image then tag (ordinal), like a registry's.</summary>
     /// <param name="image">The user's <c>ocidir://path</c> string, kept for output.</param>
     /// <param name="layoutPath">The layout directory, already resolved to an absolute path.</param>
-    public static IReadOnlyList<ListedTag> ListTags(string image, string layoutPath)
+    /// <param name="exclusion">Tags to drop; null means Flux's default (cosign signatures).</param>
+    public static IReadOnlyList<ListedTag> ListTags(string image, string layoutPath, TagExclusion? exclusion = null)
     {
+        exclusion ??= new TagExclusion(null);
         var indexPath = Path.Combine(layoutPath, "index.json");
         if (!File.Exists(indexPath))
         {
@@ -51,7 +54,7 @@ public static class OciLayoutSource
 
                 var digest = manifest.TryGetProperty("digest", out var d) ? d.GetString() : null;
                 var listed = ToListedTag(image, name, digest);
-                if (seen.Add((listed.Image, listed.Tag)))
+                if (!exclusion.IsExcluded(listed.Tag) && seen.Add((listed.Image, listed.Tag)))
                 {
                     tags.Add(listed);
                 }
@@ -63,7 +66,7 @@ public static class OciLayoutSource
                 $"'{indexPath}' is not valid JSON: {e.Message}", image, null, e);
         }
 
-        return tags;
+        return tags.OrderBy(t => t.Image, StringComparer.Ordinal).ThenBy(t => t.Tag, StringComparer.Ordinal).ToList();
     }
 
     private static ListedTag ToListedTag(string layoutImage, string refName, string? digest)

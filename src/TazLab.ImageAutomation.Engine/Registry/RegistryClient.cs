@@ -1,290 +1,356 @@
+using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using System.Text.Json;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Registry;
 
-/// <summary>Lists tags through the OCI distribution API (<c>GET /v2/&lt;name&gt;/tags/list</c>).</summary>
-public sealed class RegistryClient
+/// <summary>
+/// Lists tags through the OCI distribution API (<c>GET /v2/&lt;name&gt;/tags/list</c>) and looks up manifest digests,
+/// with the token/Basic handshakes, credential sources, TLS rules, mirrors and retries described in docs/registry.md.
+/// Safe to use from several threads at once.
+/// </summary>
+public sealed partial class RegistryClient
 {
-    private const int PageSize = 1000;
-    private const int MaxPages = 10_000;
+    /// <summary>Tags asked for per page: go-containerregistry's (and so Flux's) size; ECR rejects more.</summary>
+    public const int PageSize = 1000;
 
-    // One pooled client for the process: connection reuse matters when a runbook lists many images.
-    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AutomaticDecompression = DecompressionMethods.All,
-    })
-    {
-        Timeout = System.Threading.Timeout.InfiniteTimeSpan,
-    };
+    private static readonly string[] ManifestMediaTypes =
+    [
+        "application/vnd.oci.image.index.v1+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.docker.distribution.manifest.v2+json",
+    ];
 
-    private readonly HttpClient http;
-    private readonly IEngineLog log;
+    private readonly RegistryOptions options;
+    private readonly RegistryTransport transport;
+    private readonly RegistryMirrors mirrors;
+    private readonly ConcurrentDictionary<string, Task<RegistryCredential?>> credentials = new(StringComparer.OrdinalIgnoreCase);
 
-    public RegistryClient(IEngineLog? log = null, HttpClient? http = null)
+    /// <summary>Hosts that refused our credentials with DENIED: later images there go anonymous without asking again.</summary>
+    private readonly ConcurrentDictionary<string, bool> refusedCredentials = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lazy<DockerConfigCredentials?> dockerConfig;
+
+    /// <exception cref="AutomationException">An exclusion pattern, mirror URL or CA file is invalid.</exception>
+    public RegistryClient(RegistryOptions? options = null)
     {
-        this.http = http ?? SharedHttp;
-        this.log = log ?? NullEngineLog.Instance;
+        this.options = options ?? new RegistryOptions();
+        Exclusion = new TagExclusion(this.options.ExcludePatterns);
+        mirrors = new RegistryMirrors(this.options.Mirrors, this.options.AllowInsecureHttp);
+        transport = RegistryTransport.For(this.options);
+        dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
     }
 
-    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>The exclusion list in force (<see cref="RegistryOptions.ExcludePatterns"/> or Flux's default).</summary>
+    public TagExclusion Exclusion { get; }
 
-    public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every tag of <paramref name="image"/> minus the excluded ones, each once, in ordinal order
+    /// (registries return directory order or oldest-first, so their order means nothing).
+    /// </summary>
+    public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, IEngineLog? log, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(Timeout);
-        var baseUri = new Uri($"{SchemeFor(image.ApiHost)}://{image.ApiHost}/");
-        var next = new Uri(baseUri, $"v2/{image.Repository}/tags/list?n={PageSize}");
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var tags = new List<ListedTag>();
-        string? bearer = null;
+        return await RunAsync(image, log, ListPagesAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The digest of the manifest or index <paramref name="tag"/> points at (<c>Docker-Content-Digest</c> of a HEAD,
+    /// which Docker Hub does not count as a pull), as Flux's digest reflection fetches it.
+    /// </summary>
+    public async Task<string> GetDigestAsync(ImageReference image, string tag, IEngineLog? log, CancellationToken cancellationToken)
+    {
+        if (!TagPattern().IsMatch(tag))
+        {
+            throw new AutomationException(ErrorKind.InvalidArgument, "InvalidTag",
+                $"'{tag}' is not a valid tag for image '{image.Original}'.", tag,
+                "Tags are 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.");
+        }
+
+        return await RunAsync(image, log, s => HeadDigestAsync(s, tag), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in a new session. When the scheme remembered for the host turns out wrong (another
+    /// server now answers on that port: TLS where there was plain HTTP, or the reverse), it is found out again and the
+    /// work runs once more.
+    /// </summary>
+    private async Task<T> RunAsync<T>(ImageReference image, IEngineLog? log, Func<Session, Task<T>> work, CancellationToken ct)
+    {
+        var session = await StartAsync(image, log, ct).ConfigureAwait(false);
         try
         {
-            for (var page = 0; next is not null; page++)
+            return await session.RunAsync(work, options.Timeout).ConfigureAwait(false);
+        }
+        catch (AutomationException e) when (session.SchemeRemembered && e.ErrorId is "RegistryUnreachable" or "RegistryRequestFailed")
+        {
+            session.Log.Verbose($"Registry {session.Subject.Name} no longer answers like before; checking whether it speaks HTTPS or HTTP.");
+            options.Cache.ForgetScheme(session.Host);
+            session = await StartAsync(image, log, ct).ConfigureAwait(false);
+            return await session.RunAsync(work, options.Timeout).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<ListedTag>> ListPagesAsync(Session session)
+    {
+        var image = session.Image;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Uri(session.BaseUri, $"v2/{image.Repository}/tags/list?n={PageSize}");
+        var excluded = 0;
+        var invalid = 0;
+        for (var page = 1; next is not null; page++)
+        {
+            if (page > options.MaxPages)
             {
-                if (page == MaxPages)
+                session.Log.Warning($"Stopped listing '{image.Original}' after {options.MaxPages} pages; tags on later pages are missing. The registry may be paging in small steps or looping.");
+                break;
+            }
+
+            if (!visited.Add(next.AbsoluteUri))
+            {
+                session.Log.Warning($"Registry {session.Subject.Name} sent a Link back to a page already read ({next.PathAndQuery}) for '{image.Original}'; stopped there.");
+                break;
+            }
+
+            session.Log.Verbose($"GET {next}");
+            using var response = await session.SendAsync(HttpMethod.Get, next, "application/json").ConfigureAwait(false);
+            if (response.Status != HttpStatusCode.OK)
+            {
+                throw Failure(session, response, "list tags of");
+            }
+
+            foreach (var tag in ReadTags(session, response))
+            {
+                if (!TagPattern().IsMatch(tag))
                 {
-                    log.Warning($"Stopped listing '{image.Original}' after {MaxPages} pages.");
-                    break;
+                    // Not usable in an image reference: Nexus sends empty entries, Artifactory digests ("sha256:…").
+                    invalid++;
                 }
-
-                log.Verbose($"GET {next}");
-                var (response, token) = await SendAsync(image, next, bearer, timeout.Token).ConfigureAwait(false);
-                bearer = token;
-                using (response)
+                else if (Exclusion.IsExcluded(tag))
                 {
-                    await EnsureSuccessAsync(image, response).ConfigureAwait(false);
-                    foreach (var tag in await ReadTagsAsync(image, response, timeout.Token).ConfigureAwait(false))
-                    {
-                        if (seen.Add(tag))
-                        {
-                            tags.Add(new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null));
-                        }
-                    }
-
-                    next = NextPage(next, response);
+                    excluded++;
+                }
+                else
+                {
+                    seen.Add(tag);
                 }
             }
+
+            next = NextPage(session, next, response);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", Exclusion.Patterns)})" : "")}."
+            + (invalid > 0 ? $" Dropped {invalid} entries that are not valid tag names." : ""));
+        return seen.Order(StringComparer.Ordinal)
+            .Select(tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null))
+            .ToList();
+    }
+
+    private static async Task<string> HeadDigestAsync(Session session, string tag)
+    {
+        var uri = new Uri(session.BaseUri, $"v2/{session.Image.Repository}/manifests/{tag}");
+        session.Log.Verbose($"HEAD {uri}");
+        using (var head = await session.SendAsync(HttpMethod.Head, uri, ManifestMediaTypes).ConfigureAwait(false))
         {
-            throw new AutomationException(ErrorKind.OperationTimeout, "RegistryTimeout",
-                $"Listing tags of '{image.Original}' at registry '{image.Registry}' took longer than {Timeout.TotalSeconds:0.#} s.",
-                image.Original, "Raise -TimeoutSec, or check the registry's health.");
+            if (head.Status != HttpStatusCode.OK)
+            {
+                throw Failure(session, head, $"find tag '{tag}' of");
+            }
+
+            if (head.Header("Docker-Content-Digest") is { Length: > 0 } digest)
+            {
+                return digest;
+            }
+        }
+
+        // The header is optional in the OCI spec; the digest is by definition the sha256 of the manifest bytes.
+        session.Log.Verbose($"GET {uri} (the registry sent no Docker-Content-Digest)");
+        using var get = await session.SendAsync(HttpMethod.Get, uri, ManifestMediaTypes).ConfigureAwait(false);
+        if (get.Status != HttpStatusCode.OK)
+        {
+            throw Failure(session, get, $"find tag '{tag}' of");
+        }
+
+        return "sha256:" + Convert.ToHexString(SHA256.HashData(get.Body)).ToLowerInvariant();
+    }
+
+    private async Task<Session> StartAsync(ImageReference image, IEngineLog? log, CancellationToken ct)
+    {
+        var mirror = mirrors.For(image.Registry);
+        var host = mirror?.Authority ?? image.ApiHost;
+        var subject = new RequestSubject(image.Original, image.Registry, mirror);
+        var session = new Session(this, image, subject, host, log ?? NullEngineLog.Instance, ct);
+        try
+        {
+            session.SchemeRemembered = mirror is null && options.Cache.SchemeFor(host) is not null;
+            session.BaseUri = mirror ?? await ResolveBaseUriAsync(session, host).ConfigureAwait(false);
+            session.Credential = refusedCredentials.ContainsKey(host) ? null : await CredentialForAsync(host, session.Log, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw session.TimedOut(options.Timeout);
+        }
+
+        if (session.Credential is not null)
+        {
+            session.Log.Verbose($"Using {session.Credential} for {host}.");
+        }
+
+        return session;
+    }
+
+    private Task<RegistryCredential?> CredentialForAsync(string host, IEngineLog log, CancellationToken ct)
+    {
+        if (options.Credential is not null)
+        {
+            return Task.FromResult<RegistryCredential?>(options.Credential);
+        }
+
+        // One lookup per host per client, so fifty images on one registry run the credential helper once.
+        return credentials.GetOrAdd(host, h => dockerConfig.Value is { } config ? config.FindAsync(h, log, ct) : Task.FromResult<RegistryCredential?>(null));
+    }
+
+    /// <summary>
+    /// HTTPS, except that loopback registries (and any registry with AllowInsecureHttp) may speak plain HTTP:
+    /// like go-containerregistry, try HTTPS first and fall back only when the server does not speak TLS at all.
+    /// A certificate that fails verification is an error, never a reason to fall back.
+    /// </summary>
+    private async Task<Uri> ResolveBaseUriAsync(Session session, string host)
+    {
+        var https = new Uri($"https://{host}/");
+        if (!options.AllowInsecureHttp && !RegistryMirrors.IsLoopback(host))
+        {
+            return https;
+        }
+
+        if (options.Cache.SchemeFor(host) is { } known)
+        {
+            return new Uri($"{known}://{host}/");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(session.CancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        using var probe = new HttpRequestMessage(HttpMethod.Get, new Uri(https, "v2/"));
+        string scheme;
+        try
+        {
+            using var answer = await transport.Http.SendAsync(probe, timeout.Token).ConfigureAwait(false);
+            scheme = "https";
+        }
+        catch (HttpRequestException e) when (RegistryTransport.IsPlainHttpServer(e, probe))
+        {
+            scheme = "http";
         }
         catch (HttpRequestException e)
         {
-            throw new AutomationException(ErrorKind.ConnectionError, "RegistryUnreachable",
-                $"Cannot reach registry '{image.Registry}' to list tags of '{image.Original}': {e.Message}",
-                image.Original, "Check that the registry is running and that the host and port are right.", e);
+            throw RegistryTransport.Describe(session.Subject, e, probe);
         }
 
-        return tags;
+        session.Log.Verbose($"{host} speaks {scheme.ToUpperInvariant()}.");
+        options.Cache.RememberScheme(host, scheme);
+        return new Uri($"{scheme}://{host}/");
     }
 
-    internal static string SchemeFor(string host)
+    private static IEnumerable<string> ReadTags(Session session, RegistryResponse response)
     {
-        var hostOnly = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
-        var loopback = hostOnly is "localhost" or "[::1]" || hostOnly.EndsWith(".localhost", StringComparison.Ordinal)
-            || (IPAddress.TryParse(hostOnly.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
-        return loopback ? "http" : "https";
-    }
-
-    private async Task<(HttpResponseMessage Response, string? Bearer)> SendAsync(
-        ImageReference image, Uri uri, string? bearer, CancellationToken ct)
-    {
-        var response = await http.SendAsync(Get(uri, bearer), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        if (response.StatusCode != HttpStatusCode.Unauthorized || bearer is not null)
+        try
         {
-            return (response, bearer);
-        }
-
-        var challenge = response.Headers.WwwAuthenticate.FirstOrDefault(h => h.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase));
-        if (challenge?.Parameter is null)
-        {
-            return (response, bearer);
-        }
-
-        response.Dispose();
-        var token = await FetchAnonymousTokenAsync(image, challenge.Parameter, ct).ConfigureAwait(false);
-        var retried = await http.SendAsync(Get(uri, token), HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        return (retried, token);
-    }
-
-    private async Task<string> FetchAnonymousTokenAsync(ImageReference image, string challenge, CancellationToken ct)
-    {
-        var parameters = ParseChallengeParameters(challenge);
-        if (!parameters.TryGetValue("realm", out var realm))
-        {
-            throw new AutomationException(ErrorKind.AuthenticationError, "RegistryChallengeInvalid",
-                $"Registry '{image.Registry}' asked for a token without naming a realm.", image.Original);
-        }
-
-        var query = new List<string>();
-        if (parameters.TryGetValue("service", out var service))
-        {
-            query.Add("service=" + Uri.EscapeDataString(service));
-        }
-
-        query.Add("scope=" + Uri.EscapeDataString($"repository:{image.Repository}:pull"));
-        var tokenUri = new Uri(realm + (realm.Contains('?') ? "&" : "?") + string.Join("&", query));
-        log.Verbose($"GET {tokenUri.GetLeftPart(UriPartial.Path)} (anonymous token)");
-        using var response = await http.GetAsync(tokenUri, ct).ConfigureAwait(false);
-        await EnsureSuccessAsync(image, response).ConfigureAwait(false);
-        using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-        foreach (var name in new[] { "token", "access_token" })
-        {
-            if (json.RootElement.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } token)
+            using var json = JsonDocument.Parse(response.Body);
+            if (json.RootElement.ValueKind != JsonValueKind.Object
+                || !json.RootElement.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
             {
-                return token;
-            }
-        }
-
-        throw new AutomationException(ErrorKind.AuthenticationError, "RegistryTokenMissing",
-            $"The token service of registry '{image.Registry}' answered without a token.", image.Original);
-    }
-
-    internal static Dictionary<string, string> ParseChallengeParameters(string parameter)
-    {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var i = 0;
-        while (i < parameter.Length)
-        {
-            while (i < parameter.Length && (parameter[i] == ',' || char.IsWhiteSpace(parameter[i]))) i++;
-            var eq = parameter.IndexOf('=', i);
-            if (eq < 0) break;
-            var key = parameter[i..eq].Trim();
-            i = eq + 1;
-            string value;
-            if (i < parameter.Length && parameter[i] == '"')
-            {
-                var sb = new System.Text.StringBuilder();
-                for (i++; i < parameter.Length && parameter[i] != '"'; i++)
-                {
-                    if (parameter[i] == '\\' && i + 1 < parameter.Length) i++;
-                    sb.Append(parameter[i]);
-                }
-
-                i++;
-                value = sb.ToString();
-            }
-            else
-            {
-                var end = parameter.IndexOf(',', i);
-                if (end < 0) end = parameter.Length;
-                value = parameter[i..end].Trim();
-                i = end;
+                return [];
             }
 
-            result[key] = value;
+            return tags.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : "").ToList();
         }
-
-        return result;
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw new AutomationException(ErrorKind.InvalidData, "RegistryResponseInvalid",
+                $"Registry {session.Subject.Name} sent a tag list for '{session.Image.Original}' that is not valid JSON.",
+                session.Image.Original, "Retry later; if it persists the registry or a proxy in between is truncating responses.", e);
+        }
     }
 
-    private static HttpRequestMessage Get(Uri uri, string? bearer)
+    /// <summary>The next page from <c>Link: &lt;…&gt;; rel="next"</c>, taken verbatim and resolved against the request; same origin only.</summary>
+    private static Uri? NextPage(Session session, Uri current, RegistryResponse response)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        if (bearer is not null)
+        if (LinkHeader.NextTarget(response.Headers("Link")) is not { } target)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+            return null;
         }
 
-        return request;
+        if (!Uri.TryCreate(current, target, out var next) || (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps))
+        {
+            session.Log.Warning($"Registry {session.Subject.Name} sent an unusable Link '{target}' for '{session.Image.Original}'; stopped there.");
+            return null;
+        }
+
+        if (Uri.Compare(next, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+        {
+            session.Log.Warning($"Registry {session.Subject.Name} sent a Link to another origin ({next.GetLeftPart(UriPartial.Authority)}) for '{session.Image.Original}'; not followed, so credentials stay with the registry.");
+            return null;
+        }
+
+        return next;
     }
 
-    private static async Task EnsureSuccessAsync(ImageReference image, HttpResponseMessage response)
+    internal static AutomationException Failure(Session session, RegistryResponse response, string action)
     {
-        if (response.IsSuccessStatusCode)
-        {
-            return;
-        }
-
-        var body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
-        var code = RegistryErrorCode(body);
-        var where = $"registry '{image.Registry}' for image '{image.Original}'";
-        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}{(code is null ? "" : $" ({code})")}";
-        throw response.StatusCode switch
+        var (codes, messages) = RegistryErrors(response.Body);
+        var image = session.Image.Original;
+        var where = $"registry {session.Subject.Name}";
+        var status = $"{(int)response.Status} {response.Message.ReasonPhrase}{(codes.Length > 0 ? $" {codes}" : "")}{(messages.Length > 0 ? $": {messages}" : "")}";
+        var who = session.Credential is null ? "anonymously" : $"as {session.Credential}";
+        return response.Status switch
         {
             HttpStatusCode.Unauthorized => new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
-                $"Authentication failed at {where}: {status}.", image.Original, "Pass -Credential or log in with 'docker login'."),
+                $"Could not {action} '{image}': {where} refused access {who} ({status}).", image,
+                session.Credential is null
+                    ? "Pass -Credential, or log in with 'docker login' so config.json holds credentials for this registry."
+                    : "Check the user name and password or token, and that it may pull this repository."),
             HttpStatusCode.Forbidden => new AutomationException(ErrorKind.PermissionDenied, "RegistryPermissionDenied",
-                $"Access denied at {where}: {status}.", image.Original, "Check that the account may pull this repository."),
+                $"Could not {action} '{image}': {where} denied access {who} ({status}).", image,
+                "Check that the account may pull this repository."),
             HttpStatusCode.NotFound => new AutomationException(ErrorKind.ObjectNotFound, "RegistryRepositoryNotFound",
-                $"Repository not found at {where}: {status}.", image.Original, "Check the image name for typos."),
+                $"Could not {action} '{image}': {where} does not know it ({status}).", image,
+                "Check the image name (and tag) for typos, and that it was pushed to this registry."),
             HttpStatusCode.TooManyRequests => new AutomationException(ErrorKind.LimitsExceeded, "RegistryRateLimited",
-                $"Rate limited by {where}: {status}.", image.Original, "Wait and try again, or authenticate to get a higher limit."),
-            _ => new AutomationException(ErrorKind.ConnectionError, "RegistryRequestFailed",
-                $"Request to {where} failed: {status}.", image.Original, null),
+                $"Could not {action} '{image}': {where} is rate limiting requests ({status}) and still was after retries.", image,
+                "Wait and try again, list fewer images at once (-ThrottleLimit), or authenticate for a higher limit."),
+            >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout => new AutomationException(ErrorKind.ConnectionError, "RegistryUnavailable",
+                $"Could not {action} '{image}': {where} answered {status}.", image, "The registry is failing; retry later."),
+            _ => new AutomationException(ErrorKind.InvalidOperation, "RegistryRequestFailed",
+                $"Could not {action} '{image}': {where} answered {status}.", image,
+                "Check the image name and that the address is a registry (plain HTTP to a TLS port answers 400)."),
         };
     }
 
-    private static string? RegistryErrorCode(string body)
+    /// <summary>The <c>errors[].code</c> and <c>errors[].message</c> of a registry error body, when it is one.</summary>
+    private static (string Codes, string Messages) RegistryErrors(byte[] body)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
-            if (json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
+            if (json.RootElement.ValueKind == JsonValueKind.Object
+                && json.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
             {
-                return string.Join(", ", errors.EnumerateArray()
-                    .Select(e => e.TryGetProperty("code", out var c) ? c.GetString() : null)
-                    .Where(c => c is not null));
+                var list = errors.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object).ToList();
+                string Join(string name) => string.Join("; ", list
+                    .Select(e => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null)
+                    .Where(v => !string.IsNullOrEmpty(v)).Distinct());
+                return (Join("code"), Join("message"));
             }
         }
         catch (JsonException)
         {
         }
 
-        return null;
+        return ("", "");
     }
 
-    private static async Task<IEnumerable<string>> ReadTagsAsync(ImageReference image, HttpResponseMessage response, CancellationToken ct)
-    {
-        try
-        {
-            using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), cancellationToken: ct).ConfigureAwait(false);
-            if (!json.RootElement.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
-            {
-                return [];
-            }
-
-            return tags.EnumerateArray().Select(t => t.GetString()).Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList();
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new AutomationException(ErrorKind.InvalidData, "RegistryResponseInvalid",
-                $"Registry '{image.Registry}' sent a tag list for '{image.Original}' that is not valid JSON: {e.Message}",
-                image.Original, null, e);
-        }
-    }
-
-    /// <summary>The <c>rel="next"</c> target of a <c>Link</c> header, resolved against the request, same origin only.</summary>
-    internal static Uri? NextPage(Uri current, HttpResponseMessage response)
-    {
-        if (!response.Headers.TryGetValues("Link", out var links))
-        {
-            return null;
-        }
-
-        foreach (var link in links.SelectMany(l => l.Split(',')))
-        {
-            var open = link.IndexOf('<');
-            var close = link.IndexOf('>', open + 1);
-            if (open < 0 || close < 0 || !link[(close + 1)..].Contains("rel=\"next\"", StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            var target = new Uri(current, link[(open + 1)..close]);
-            return Uri.Compare(target, current, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0
-                ? target
-                : null;
-        }
-
-        return null;
-    }
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")]
+    private static partial System.Text.RegularExpressions.Regex TagPattern();
 }

@@ -9,4 +9,20 @@ internal sealed class CmdletLog(Cmdlet cmdlet) : IEngineLog
     public void Verbose(string message) => cmdlet.WriteVerbose(message);
 
     public void Warning(string message) => cmdlet.WriteWarning(message);
+
+    /// <summary>Writes what engine work logged on other threads (see <see cref="BufferedEngineLog"/>), in order.</summary>
+    public void Replay(IEnumerable<LogEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            if (entry.IsWarning)
+            {
+                Warning(entry.Message);
+            }
+            else
+            {
+                Verbose(entry.Message);
+            }
+        }
+    }
 }

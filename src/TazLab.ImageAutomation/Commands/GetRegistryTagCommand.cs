@@ -6,61 +6,110 @@ using TazLab.ImageAutomation.Errors;
 namespace TazLab.ImageAutomation.Commands;
 
 /// <summary>Lists the tags of container images from a registry (or an OCI layout on disk, <c>ocidir://path</c>).</summary>
+/// <remarks>
+/// Images are listed concurrently (-ThrottleLimit) on worker threads; their results, messages and errors are written
+/// here, on the pipeline thread, in input order. Ctrl+C cancels the requests in flight.
+/// </remarks>
 [Cmdlet(VerbsCommon.Get, "RegistryTag")]
 [OutputType(typeof(RegistryTag))]
-public sealed class GetRegistryTagCommand : PSCmdlet
+public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
+    private RegistryClient? client;
+    private OrderedWorkQueue<IReadOnlyList<ListedTag>>? queue;
 
     /// <summary>Image repositories without tag or digest (<c>tazzo/tazlab-blog</c>, <c>ghcr.io/org/app</c>, <c>ocidir://./layout</c>).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string[] Image { get; set; } = [];
 
-    /// <summary>Seconds one image's listing may take.</summary>
+    /// <summary>Tags matching any of these regular expressions are dropped; replaces the default <c>^.*\.sig$</c>.</summary>
     [Parameter]
-    [ValidateRange(1, 3600)]
-    public int TimeoutSec { get; set; } = 30;
+    [AllowEmptyCollection]
+    public string[]? ExcludePattern { get; set; }
+
+    /// <summary>How many images are listed at once.</summary>
+    [Parameter]
+    [ValidateRange(1, 64)]
+    public int ThrottleLimit { get; set; } = 4;
+
+    protected override void BeginProcessing()
+    {
+        try
+        {
+            client = new RegistryClient(BuildRegistryOptions(ExcludePattern));
+        }
+        catch (AutomationException e)
+        {
+            ThrowTerminatingError(ErrorRecords.From(e));
+        }
+
+        queue = new OrderedWorkQueue<IReadOnlyList<ListedTag>>(ThrottleLimit, cancellation.Token);
+    }
 
     protected override void ProcessRecord()
     {
         foreach (var image in Image)
         {
-            try
+            if (OciLayoutSource.IsLayoutReference(image))
             {
-                foreach (var tag in List(image))
-                {
-                    WriteObject(new RegistryTag
-                    {
-                        Image = tag.Image,
-                        CanonicalImage = tag.CanonicalImage,
-                        Registry = tag.Registry,
-                        Repository = tag.Repository,
-                        Tag = tag.Tag,
-                        Digest = tag.Digest ?? "",
-                    });
-                }
+                // Path resolution needs the session state, so it happens here on the pipeline thread.
+                var layout = GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]);
+                queue!.Add((_, _) => Task.FromResult(OciLayoutSource.ListTags(image, layout, client!.Exclusion)));
             }
-            catch (AutomationException e)
+            else
             {
-                WriteError(ErrorRecords.From(e));
+                queue!.Add((log, ct) => client!.ListTagsAsync(ImageReference.Parse(image), log, ct));
             }
         }
+
+        Write(queue!.TakeFinished());
     }
+
+    protected override void EndProcessing() => Write(queue!.TakeAll());
 
     protected override void StopProcessing() => cancellation.Cancel();
 
-    protected override void EndProcessing() => cancellation.Dispose();
-
-    private IReadOnlyList<ListedTag> List(string image)
+    public void Dispose()
     {
-        if (OciLayoutSource.IsLayoutReference(image))
-        {
-            var layout = GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]);
-            return OciLayoutSource.ListTags(image, layout);
-        }
-
-        var client = new RegistryClient(new CmdletLog(this)) { Timeout = TimeSpan.FromSeconds(TimeoutSec) };
-        return client.ListTagsAsync(ImageReference.Parse(image), cancellation.Token).GetAwaiter().GetResult();
+        queue?.Dispose();
+        cancellation.Dispose();
     }
+
+    private void Write(IEnumerable<WorkOutcome<IReadOnlyList<ListedTag>>> outcomes)
+    {
+        foreach (var outcome in outcomes)
+        {
+            new CmdletLog(this).Replay(outcome.Log);
+
+            switch (outcome.Error)
+            {
+                case null:
+                    foreach (var tag in outcome.Value!)
+                    {
+                        WriteObject(ToRegistryTag(tag));
+                    }
+
+                    break;
+                case AutomationException failure:
+                    WriteError(ErrorRecords.From(failure));
+                    break;
+                case OperationCanceledException when cancellation.IsCancellationRequested:
+                    throw new PipelineStoppedException();
+                default:
+                    WriteError(new ErrorRecord(outcome.Error, "RegistryTagListFailed", ErrorCategory.NotSpecified, null));
+                    break;
+            }
+        }
+    }
+
+    private static RegistryTag ToRegistryTag(ListedTag tag) => new()
+    {
+        Image = tag.Image,
+        CanonicalImage = tag.CanonicalImage,
+        Registry = tag.Registry,
+        Repository = tag.Repository,
+        Tag = tag.Tag,
+        Digest = tag.Digest ?? "",
+    };
 }

@@ -1,22 +1,29 @@
 using System.Management.Automation;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Policies;
-using PolicyOrder = TazLab.ImageAutomation.PolicyOrder;
+using TazLab.ImageAutomation.Engine.Registry;
 using TazLab.ImageAutomation.Errors;
+using PolicyOrder = TazLab.ImageAutomation.PolicyOrder;
 
 namespace TazLab.ImageAutomation.Commands;
 
-/// <summary>Selects the latest tag of each image by a Flux ImagePolicy (numerical or alphabetical, with a tag pattern).</summary>
-[Cmdlet(VerbsCommon.Select, "ImagePolicyTag", DefaultParameterSetName = NumericalSet)]
+/// <summary>Selects the latest tag of each image by a Flux ImagePolicy (semver, numerical or alphabetical, with a tag pattern).</summary>
+/// <remarks>There is deliberately no default parameter set: without -SemVer, -Numerical or -Alphabetical PowerShell
+/// reports that the parameter set cannot be resolved, as Flux rejects a policy with no choice.</remarks>
+[Cmdlet(VerbsCommon.Select, "ImagePolicyTag")]
 [OutputType(typeof(ImagePolicySelection))]
-public sealed class SelectImagePolicyTagCommand : PSCmdlet
+public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposable
 {
+    private const string SemVerSet = "SemVer";
     private const string NumericalSet = "Numerical";
     private const string AlphabeticalSet = "Alphabetical";
 
-    // Tags per image, in arrival order of the images.
+    // Tags per image, in arrival order of the images; digests the tag source reported, per image and tag.
     private readonly Dictionary<string, List<string>> tagsByImage = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Image, string Tag), string> reportedDigests = [];
+    private readonly CancellationTokenSource cancellation = new();
     private TagPolicy? policy;
+    private RegistryClient? registry;
 
     /// <summary>Tags to choose from: plain strings, or RegistryTag objects (bound by their Tag property).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -27,9 +34,21 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string Image { get; set; } = "";
 
+    /// <summary>The manifest digest the tag source reported; bound from RegistryTag objects, used by -DigestReflection IfNotPresent.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string Digest { get; set; } = "";
+
+    /// <summary>Whether the selected tag's digest is looked up, so setters write <c>image:tag@digest</c> (Flux <c>digestReflectionPolicy</c>).</summary>
+    [Parameter]
+    public DigestReflectionPolicy DigestReflection { get; set; } = DigestReflectionPolicy.Never;
+
     /// <summary>The policy's <c>namespace:name</c>, as setter markers name it (<c>flux-system:hugo-blog</c>).</summary>
     [Parameter]
     public string Policy { get; set; } = "";
+
+    /// <summary>A Masterminds/semver range (Flux <c>semver.range</c>), e.g. <c>&gt;=1.0.0 &lt;2.0.0</c> or <c>^1.2</c>.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SemVerSet)]
+    public string SemVer { get; set; } = "";
 
     /// <summary>Order tags as numbers (Flux <c>numerical</c>).</summary>
     [Parameter(Mandatory = true, ParameterSetName = NumericalSet)]
@@ -39,8 +58,9 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
     [Parameter(Mandatory = true, ParameterSetName = AlphabeticalSet)]
     public SwitchParameter Alphabetical { get; set; }
 
-    /// <summary>Asc selects the greatest value (Flux's default), Desc the smallest.</summary>
-    [Parameter]
+    /// <summary>Asc selects the greatest value (Flux's default), Desc the smallest. Flux has no order for semver.</summary>
+    [Parameter(ParameterSetName = NumericalSet)]
+    [Parameter(ParameterSetName = AlphabeticalSet)]
     public PolicyOrder Order { get; set; } = PolicyOrder.Asc;
 
     /// <summary>Go RE2 pattern a tag must match (Flux <c>filterTags.pattern</c>); <c>(?P&lt;name&gt;...)</c> groups allowed.</summary>
@@ -51,12 +71,21 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
     [Parameter]
     public string Extract { get; set; } = "";
 
+    /// <summary>Emit nothing, without an error, for an image with no candidate tag.</summary>
+    [Parameter]
+    public SwitchParameter AllowEmpty { get; set; }
+
     protected override void BeginProcessing()
     {
-        var kind = ParameterSetName == AlphabeticalSet ? PolicyKind.Alphabetical : PolicyKind.Numerical;
+        var kind = ParameterSetName switch
+        {
+            SemVerSet => PolicyKind.SemVer,
+            AlphabeticalSet => PolicyKind.Alphabetical,
+            _ => PolicyKind.Numerical,
+        };
         try
         {
-            policy = new TagPolicy(kind, (Engine.Policies.PolicyOrder)Order, Pattern, Extract);
+            policy = new TagPolicy(kind, (Engine.Policies.PolicyOrder)Order, Pattern, Extract, kind == PolicyKind.SemVer ? SemVer : null);
         }
         catch (AutomationException e)
         {
@@ -71,8 +100,22 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
             tagsByImage[Image] = tags = [];
         }
 
-        tags.AddRange(Tag.Where(t => !string.IsNullOrEmpty(t)));
+        foreach (var tag in Tag)
+        {
+            if (!string.IsNullOrEmpty(tag))
+            {
+                tags.Add(tag);
+                if (Digest.Length > 0)
+                {
+                    reportedDigests[(Image, tag)] = Digest;
+                }
+            }
+        }
     }
+
+    protected override void StopProcessing() => cancellation.Cancel();
+
+    public void Dispose() => cancellation.Dispose();
 
     protected override void EndProcessing()
     {
@@ -81,27 +124,89 @@ public sealed class SelectImagePolicyTagCommand : PSCmdlet
             try
             {
                 var selection = policy!.Select(tags);
-                if (selection.Tag is null)
+                WriteVerbose($"{DescribePolicy()} on {Subject(image)}: {selection.CandidateCount} tag(s) offered, " +
+                    $"{selection.MatchedCount} candidate(s), selected {selection.Tag ?? "nothing"}.");
+                if (selection.Tag is not null)
                 {
-                    WriteError(ErrorRecords.Create("PolicyNoMatchingTag", ErrorCategory.ObjectNotFound, image,
-                        $"No tag of image '{image}' is a candidate for policy '{Policy}' ({tags.Count} tag(s) offered, none matched).",
-                        "Check -Pattern against the tags Get-RegistryTag lists."));
-                    continue;
+                    WriteObject(new ImagePolicySelection
+                    {
+                        Policy = Policy,
+                        Image = image,
+                        Tag = selection.Tag,
+                        Digest = ReflectDigest(image, selection.Tag),
+                        CandidateCount = selection.CandidateCount,
+                        MatchedCount = selection.MatchedCount,
+                    });
                 }
-
-                WriteObject(new ImagePolicySelection
+                else if (!AllowEmpty)
                 {
-                    Policy = Policy,
-                    Image = image,
-                    Tag = selection.Tag,
-                    CandidateCount = selection.CandidateCount,
-                    MatchedCount = selection.MatchedCount,
-                });
+                    WriteError(NoCandidate(image, selection));
+                }
             }
             catch (AutomationException e)
             {
                 WriteError(ErrorRecords.From(e));
             }
         }
+    }
+
+    /// <summary>The selected tag's digest by -DigestReflection (Flux's updateImageRefs, without state: IfNotPresent
+    /// means "not reported by the tag source").</summary>
+    private string ReflectDigest(string image, string tag)
+    {
+        if (DigestReflection == DigestReflectionPolicy.Never)
+        {
+            return "";
+        }
+
+        if (DigestReflection == DigestReflectionPolicy.IfNotPresent && reportedDigests.TryGetValue((image, tag), out var reported))
+        {
+            return reported;
+        }
+
+        if (image.Length == 0)
+        {
+            throw new AutomationException(ErrorKind.InvalidArgument, "DigestReflectionNeedsImage",
+                $"Cannot look up the digest of tag '{tag}': no image was given.", tag,
+                "Pipe RegistryTag objects from Get-RegistryTag, or pass -Image.");
+        }
+
+        registry ??= new RegistryClient(BuildRegistryOptions());
+        var log = new BufferedEngineLog();
+        try
+        {
+            return registry.GetDigestAsync(ImageReference.Parse(image), tag, log, cancellation.Token).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            new CmdletLog(this).Replay(log.Entries);
+        }
+    }
+
+    private ErrorRecord NoCandidate(string image, TagSelection selection)
+    {
+        var message = selection.CandidateCount == 0
+            ? $"No tag to select from for {Subject(image)} by {DescribePolicy()}."
+            : $"No tag of {Subject(image)} is a candidate for {DescribePolicy()}: {selection.CandidateCount} tag(s) offered, none matched.";
+        return ErrorRecords.Create("PolicyNoMatchingTag", ErrorCategory.ObjectNotFound, image, message,
+            "Check -Pattern and the policy against the tags Get-RegistryTag lists, or use -AllowEmpty when no candidate is a normal outcome.");
+    }
+
+    private static string Subject(string image) => image.Length == 0 ? "the tags given" : $"image '{image}'";
+
+    private string DescribePolicy()
+    {
+        var choice = ParameterSetName switch
+        {
+            SemVerSet => $"semver range '{SemVer}'",
+            AlphabeticalSet => $"alphabetical order {Order}",
+            _ => $"numerical order {Order}",
+        };
+        var filter = Pattern.Length == 0 ? "" : $" with pattern '{Pattern}'";
+        return Policy.Length == 0 ? $"policy ({choice}{filter})" : $"policy '{Policy}' ({choice}{filter})";
     }
 }

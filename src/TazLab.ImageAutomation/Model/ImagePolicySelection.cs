@@ -18,7 +18,7 @@ public sealed class ImagePolicySelection
     /// <summary>How many tags the policy was offered.</summary>
     public int CandidateCount { get; init; }
 
-    /// <summary>How many of them the pattern kept.</summary>
+    /// <summary>How many candidates were left to order: distinct values after the pattern and, for semver, versions inside the range.</summary>
     public int MatchedCount { get; init; }
 
     public override string ToString() => Reference;

@@ -1,0 +1,48 @@
+using System.Text.RegularExpressions;
+using TazLab.ImageAutomation.Engine.Diagnostics;
+
+namespace TazLab.ImageAutomation.Engine.Registry;
+
+/// <summary>
+/// Flux's ImageRepository <c>exclusionList</c>: a tag is dropped when any pattern matches anywhere in it.
+/// A given list replaces the default (it is not merged with it), exactly like Flux.
+/// </summary>
+/// <remarks>
+/// Flux compiles the patterns with Go's RE2. The non-backtracking .NET engine is the closest match: linear time,
+/// and it rejects what RE2 rejects (back-references, look-around). Go's <c>(?P&lt;name&gt;</c> is accepted too.
+/// </remarks>
+public sealed class TagExclusion
+{
+    /// <summary>Cosign signature tags (<c>sha256-….sig</c>), Flux's default.</summary>
+    public static readonly IReadOnlyList<string> DefaultPatterns = [@"^.*\.sig$"];
+
+    private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+    private readonly Regex[] patterns;
+
+    /// <param name="patterns">The exclusion list; null or empty means the default, like Flux's <c>GetExclusionList</c>.</param>
+    public TagExclusion(IEnumerable<string>? patterns)
+    {
+        var list = patterns?.ToList() is { Count: > 0 } given ? given : DefaultPatterns.ToList();
+        Patterns = list;
+        this.patterns = list.Select(Compile).ToArray();
+    }
+
+    public IReadOnlyList<string> Patterns { get; }
+
+    public bool IsExcluded(string tag) => patterns.Any(p => p.IsMatch(tag));
+
+    private static Regex Compile(string pattern)
+    {
+        try
+        {
+            return new Regex(pattern.Replace("(?P<", "(?<", StringComparison.Ordinal),
+                RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, MatchTimeout);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new AutomationException(ErrorKind.InvalidArgument, "InvalidExcludePattern",
+                $"failed to compile regex '{pattern}': {e.Message}", pattern,
+                "Fix the -ExcludePattern regular expression (RE2 syntax: no back-references or look-around).", e);
+        }
+    }
+}

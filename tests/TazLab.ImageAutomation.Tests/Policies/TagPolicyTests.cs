@@ -1,0 +1,92 @@
+using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Policies;
+
+namespace TazLab.ImageAutomation.Tests.Policies;
+
+/// <summary>Error reporting and guards that the upstream vectors do not cover.</summary>
+public class TagPolicyTests
+{
+    [Fact]
+    public void NumericalFailureNamesTheTagAndSuggestsAPattern()
+    {
+        var e = Assert.Throws<AutomationException>(() => new TagPolicy(PolicyKind.Numerical).Select(["1", "latest"]));
+
+        Assert.Equal(ErrorKind.InvalidData, e.Kind);
+        Assert.Equal("latest", e.Target);
+        Assert.Contains("'latest'", e.Message);
+        Assert.Contains("-Pattern", e.RecommendedAction);
+    }
+
+    [Fact]
+    public void NumericalFailureAfterExtractNamesTheValueAndTheTag()
+    {
+        var policy = new TagPolicy(PolicyKind.Numerical, pattern: "^build-(?P<n>.*)$", extract: "$n");
+
+        var e = Assert.Throws<AutomationException>(() => policy.Select(["build-7", "build-x7"]));
+
+        Assert.Equal("build-x7", e.Target);
+        Assert.Contains("'x7' extracted from the tag 'build-x7'", e.Message);
+    }
+
+    [Fact]
+    public void SemVerNeedsARange()
+    {
+        var e = Assert.Throws<AutomationException>(() => new TagPolicy(PolicyKind.SemVer));
+        Assert.Equal("SemVerRangeMissing", e.ErrorId);
+    }
+
+    [Fact]
+    public void InvalidRangeIsAnArgumentErrorWithAnExample()
+    {
+        var e = Assert.Throws<AutomationException>(() => new TagPolicy(PolicyKind.SemVer, semVerRange: ">= bar"));
+
+        Assert.Equal(ErrorKind.InvalidArgument, e.Kind);
+        Assert.Equal(">= bar", e.Target);
+        Assert.Contains("'>= bar'", e.Message);
+        Assert.Contains("^1.2", e.RecommendedAction);
+    }
+
+    [Fact]
+    public void APathologicalPatternTimesOutInsteadOfHanging()
+    {
+        var policy = new TagPolicy(PolicyKind.Alphabetical, pattern: "^(a+)+$");
+        var tag = new string('a', 40) + "b";
+
+        var e = Assert.Throws<AutomationException>(() => policy.Select([tag]));
+
+        Assert.Equal(ErrorKind.OperationTimeout, e.Kind);
+        Assert.Equal("^(a+)+$", e.Target);
+        Assert.Contains(tag, e.Message);
+    }
+
+    [Fact]
+    public void VersionPartsBeyondUInt64AreNotVersions()
+    {
+        Assert.NotNull(SemanticVersion.ParseTag("18446744073709551615.0.0"));
+        Assert.Null(SemanticVersion.ParseTag("18446744073709551616.0.0"));
+    }
+
+    [Fact]
+    public void PrereleaseNumbersBeyondUInt64CompareAsWords()
+    {
+        var huge = SemanticVersion.Parse("1.0.0-18446744073709551616")!;
+        var word = SemanticVersion.Parse("1.0.0-a")!;
+        var number = SemanticVersion.Parse("1.0.0-99")!;
+
+        Assert.True(huge.CompareTo(number) > 0);
+        Assert.True(huge.CompareTo(word) < 0); // '1' sorts before 'a'
+    }
+
+    [Fact]
+    public void SelectionIsIndependentOfInputOrder()
+    {
+        string[] tags = ["v1.0.0", "1.0.0", "1.0.0+b", "b-01", "0.9.0"];
+        var policy = new TagPolicy(PolicyKind.SemVer, semVerRange: "*");
+
+        var forward = policy.Select(tags).Tag;
+        var backward = policy.Select(tags.Reverse().ToArray()).Tag;
+
+        Assert.Equal("v1.0.0", forward);
+        Assert.Equal(forward, backward);
+    }
+}
