@@ -13,6 +13,7 @@
         'Get-RegistryTag'
         'Select-ImagePolicyTag'
         'Update-ImageSetter'
+        'Get-ImageSetter'
         'Submit-AutomationCommit'
     )
     FunctionsToExport    = @()

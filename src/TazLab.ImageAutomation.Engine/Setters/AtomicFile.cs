@@ -1,15 +1,83 @@
+using TazLab.ImageAutomation.Engine.Diagnostics;
+
 namespace TazLab.ImageAutomation.Engine.Setters;
 
 /// <summary>Replaces a file's content so that a reader (or a crash) sees either all of the old bytes or all of the new.</summary>
 public static class AtomicFile
 {
-    public static void Write(string path, byte[] content)
+    /// <summary>Files written at once by <see cref="WriteAll"/>: their flushes overlap and the file system commits them together.</summary>
+    private const int ConcurrentWrites = 16;
+
+    /// <summary>
+    /// Writes each update as <see cref="Write"/> does, several at a time. A write mostly waits for its flush to disk, and
+    /// overlapping them makes 200 files take about the time of 15. The writers are threads of their own: blocked
+    /// thread-pool threads would only be added slowly.
+    /// </summary>
+    /// <returns>For each update, in order, null when it was written, or why it was not.</returns>
+    public static AutomationException?[] WriteAll(IReadOnlyList<FileUpdate> updates)
     {
-        var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var failures = new AutomationException?[updates.Count];
+        var next = -1;
+        void WriteNext()
+        {
+            for (int i; (i = Interlocked.Increment(ref next)) < updates.Count;)
+            {
+                try
+                {
+                    Write(updates[i].Path, updates[i].NewContent, updates[i].OriginalContent);
+                }
+                catch (Exception e)
+                {
+                    // Caught whatever it is: an exception escaping a thread of its own would end the process.
+                    failures[i] = e as AutomationException ?? WriteFailed(updates[i].Path, e);
+                }
+            }
+        }
+
+        var writers = Enumerable.Range(0, Math.Min(ConcurrentWrites, updates.Count)).Select(_ => new Thread(WriteNext)).ToList();
+        writers.ForEach(writer => writer.Start());
+        writers.ForEach(writer => writer.Join());
+        return failures;
+    }
+
+    private static AutomationException WriteFailed(string path, Exception e) =>
+        new(ErrorKind.WriteError, "SetterFileWriteFailed", $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
+            "Check that the file and its directory are writable and the disk is not full.", e);
+
+    /// <summary>
+    /// Writes a temporary file beside the target (same directory, so the rename cannot cross file systems), flushes it
+    /// to disk, gives it the target's mode bits and renames it over the target. A link is written through, to its target.
+    /// </summary>
+    /// <param name="expectedCurrent">When given, the file must still hold exactly these bytes, so an edit made since they were read is not lost.</param>
+    /// <exception cref="AutomationException">The file is read-only, changed meanwhile, or could not be written; it is then left as it was.</exception>
+    public static void Write(string path, byte[] content, byte[]? expectedCurrent = null)
+    {
+        var target = SetterTree.RealPath(path);
+        string? temporary = null;
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            if (File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly))
+            {
+                throw new AutomationException(ErrorKind.PermissionDenied, "SetterFileReadOnly",
+                    $"'{path}' is read-only; it was not updated.", path,
+                    "Make the file writable (chmod u+w) if it should be updated, or keep it out of -Path.");
+            }
+
+            if (expectedCurrent is not null && !File.ReadAllBytes(target).AsSpan().SequenceEqual(expectedCurrent))
+            {
+                throw new AutomationException(ErrorKind.ResourceBusy, "SetterFileChanged",
+                    $"'{path}' changed after it was read; it was not updated.", path, "Run the update again.");
+            }
+
+            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Created with the target's bits (the umask may only narrow them) so the content is never more readable than before.
+                options.UnixCreateMode = File.GetUnixFileMode(target);
+            }
+
+            using (var stream = new FileStream(temporary, options))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
@@ -17,14 +85,19 @@ public static class AtomicFile
 
             if (!OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));
+                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
             }
 
-            File.Move(temporary, path, overwrite: true);
+            File.Move(temporary, target, overwrite: true);
+            temporary = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw WriteFailed(path, e);
         }
         finally
         {
-            if (File.Exists(temporary))
+            if (temporary is not null && File.Exists(temporary))
             {
                 File.Delete(temporary);
             }

@@ -7,12 +7,14 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 /// <summary>Writes a new string value in the place of an old scalar, in the old scalar's style.</summary>
 internal static partial class ScalarText
 {
+    /// <param name="inFlow">The scalar is inside a flow collection (<c>{...}</c> or <c>[...]</c>), where a plain scalar cannot hold <c>,[]{}</c>.</param>
     /// <returns>The YAML text for <paramref name="value"/>, or null when the style cannot be rewritten in place.</returns>
-    public static string? Render(string value, ScalarStyle oldStyle) => oldStyle switch
+    public static string? Render(string value, ScalarStyle oldStyle, bool inFlow) => oldStyle switch
     {
         ScalarStyle.SingleQuoted => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'",
         ScalarStyle.DoubleQuoted => DoubleQuoted(value),
-        ScalarStyle.Plain or ScalarStyle.Any => ReadsAsString(value) ? value : DoubleQuoted(value),
+        ScalarStyle.Plain or ScalarStyle.Any =>
+            ReadsAsString(value) && !(inFlow && value.AsSpan().IndexOfAny(",[]{}") >= 0) ? value : DoubleQuoted(value),
         _ => null,
     };
 

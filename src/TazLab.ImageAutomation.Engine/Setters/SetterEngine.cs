@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using YamlDotNet.Core;
 
@@ -11,98 +13,132 @@ public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList
 /// Flux's Setters strategy, as a minimal text edit: walk a tree once, find every marked scalar, and compute each
 /// changed file's new bytes with only the marked values replaced. Nothing is written here; see <see cref="AtomicFile"/>.
 /// </summary>
-public sealed class SetterEngine(IEngineLog? log = null)
+/// <param name="maxFileSize">Candidate files larger than this many bytes are skipped with a warning.</param>
+public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = SetterEngine.DefaultMaxFileSize)
 {
-    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
-    private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-    private readonly IEngineLog log = log ?? NullEngineLog.Instance;
+    public const long DefaultMaxFileSize = 10 * 1024 * 1024;
 
-    /// <param name="root">An existing directory (absolute).</param>
+    /// <summary>A file is read whole into memory: 1 GiB is far above any manifest.</summary>
+    public const long MaxFileSizeLimit = 1024 * 1024 * 1024;
+
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+    private readonly IEngineLog log = log ?? NullEngineLog.Instance;
+    private readonly long maxFileSize = maxFileSize is >= 1 and <= MaxFileSizeLimit
+        ? maxFileSize
+        : throw new ArgumentOutOfRangeException(nameof(maxFileSize), maxFileSize, $"Give a size from 1 to {MaxFileSizeLimit} bytes.");
+
+    private sealed record ParsedFile(ScreenedFile File, string Text, bool HasBom, MarkerScanner.ScanResult Scan);
+
+    /// <param name="root">An existing directory.</param>
     /// <param name="policies">The latest images, keyed by <c>namespace:name</c>.</param>
+    /// <exception cref="AutomationException">The root is not a directory, or a policy is not a valid image reference.</exception>
     public SetterPlan Plan(string root, IReadOnlyDictionary<string, SetterPolicy> policies)
     {
+        foreach (var policy in policies.Values)
+        {
+            policy.Validate();
+        }
+
         var updates = new List<FileUpdate>();
         var problems = new List<AutomationException>();
-        foreach (var path in CandidateFiles(root))
+        foreach (var file in ParsedFiles(root, problems))
         {
-            var bytes = File.ReadAllBytes(path);
-            if (bytes.AsSpan().IndexOf(ScreeningToken) < 0)
+            if (PlanFile(file, policies) is { } update)
             {
-                continue;
-            }
-
-            var relative = Path.GetRelativePath(root, path).Replace('\\', '/');
-            try
-            {
-                if (PlanFile(path, relative, bytes, policies) is { } update)
-                {
-                    updates.Add(update);
-                }
-            }
-            catch (AutomationException e)
-            {
-                problems.Add(e);
+                updates.Add(update);
             }
         }
 
         return new SetterPlan(updates, problems);
     }
 
-    /// <summary>Files Flux reads: <c>*.yaml</c>, <c>*.yml</c> (case-sensitive) and <c>Kustomization</c>, without following directory links.</summary>
-    internal static IEnumerable<string> CandidateFiles(string root)
+    /// <summary>Every marker under <paramref name="root"/>, whether or not any policy is known for it.</summary>
+    /// <exception cref="AutomationException">The root is not a directory.</exception>
+    public MarkerInventory FindMarkers(string root)
     {
-        var pending = new Stack<string>();
-        pending.Push(root);
-        while (pending.Count > 0)
+        var markers = new List<SetterMarker>();
+        var problems = new List<AutomationException>();
+        foreach (var file in ParsedFiles(root, problems))
         {
-            var directory = pending.Pop();
-            foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
+            markers.AddRange(file.Scan.Markers.Select(m =>
+                new SetterMarker(file.File.Path, file.File.RelativePath, m.Line, m.Column, m.Setter, m.Value, IdentityOf(file, m))));
+        }
+
+        return new MarkerInventory(markers, problems);
+    }
+
+    private IEnumerable<ParsedFile> ParsedFiles(string root, List<AutomationException> problems)
+    {
+        var fullRoot = Path.GetFullPath(root);
+        if (!Directory.Exists(fullRoot))
+        {
+            throw new AutomationException(ErrorKind.ObjectNotFound, "SetterPathNotFound",
+                $"'{root}' is not a directory.", root, "Give -Path as the directory holding the manifests.");
+        }
+
+        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems))
+        {
+            ParsedFile? parsed = null;
+            try
             {
-                if (entry is DirectoryInfo sub)
-                {
-                    if (sub.LinkTarget is null && sub.Name != ".git")
-                    {
-                        pending.Push(sub.FullName);
-                    }
-                }
-                else if (entry.Name.EndsWith(".yaml", StringComparison.Ordinal) || entry.Name.EndsWith(".yml", StringComparison.Ordinal)
-                    || entry.Name == "Kustomization")
-                {
-                    yield return entry.FullName;
-                }
+                parsed = Parse(file);
+            }
+            catch (AutomationException e)
+            {
+                problems.Add(e);
+            }
+
+            if (parsed is not null)
+            {
+                yield return parsed;
             }
         }
     }
 
-    private FileUpdate? PlanFile(string path, string relative, byte[] bytes, IReadOnlyDictionary<string, SetterPolicy> policies)
+    private static ParsedFile Parse(ScreenedFile file)
     {
-        var hasBom = bytes.AsSpan().StartsWith(Utf8Bom);
-        string text;
+        var hasBom = file.Bytes.AsSpan().StartsWith(Utf8Bom);
+        var text = DecodeUtf8(file, hasBom ? Utf8Bom.Length : 0);
         try
         {
-            text = StrictUtf8.GetString(bytes, hasBom ? 3 : 0, bytes.Length - (hasBom ? 3 : 0));
-        }
-        catch (DecoderFallbackException e)
-        {
-            throw new AutomationException(ErrorKind.ParserError, "SetterFileNotUtf8",
-                $"'{path}' is not valid UTF-8; it was skipped.", path, "Save the file as UTF-8.", e);
-        }
-
-        MarkerScanner.ScanResult scan;
-        try
-        {
-            scan = MarkerScanner.Scan(text);
+            return new ParsedFile(file, text, hasBom, MarkerScanner.Scan(text));
         }
         catch (YamlException e)
         {
             throw new AutomationException(ErrorKind.ParserError, "SetterFileInvalidYaml",
-                $"'{path}' is not valid YAML (line {e.Start.Line}, column {e.Start.Column}): {e.Message}; it was skipped.",
-                path, "Fix the YAML syntax at that line.", e);
+                $"'{file.Path}' is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message} The file was skipped.",
+                file.Path, "Fix the YAML at that line; the other files were processed.", e);
         }
+    }
 
-        var changes = new List<(MarkedScalar Marker, string Text, SetterChange Change)>();
-        foreach (var marker in scan.Markers)
+    private static string DecodeUtf8(ScreenedFile file, int offset)
+    {
+        var bytes = file.Bytes.AsSpan(offset);
+        var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
+        try
+        {
+            if (Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
+            {
+                return new string(chars, 0, written);
+            }
+
+            var line = bytes[..read].Count((byte)'\n') + 1;
+            throw new AutomationException(ErrorKind.ParserError, "SetterFileNotUtf8",
+                $"'{file.Path}' is not valid UTF-8 (line {line}, byte {offset + read}); the file was skipped.",
+                file.Path, "Save the file as UTF-8; the other files were processed.");
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+
+    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies)
+    {
+        var relative = file.File.RelativePath;
+        var edits = new List<(MarkedScalar Marker, string Text)>();
+        var changes = new List<SetterChange>();
+        foreach (var marker in file.Scan.Markers)
         {
             var (key, suffix) = SplitSetter(marker.Setter);
             if (!policies.TryGetValue(key, out var policy) || policy.ValueFor(suffix) is not { } value)
@@ -116,35 +152,38 @@ public sealed class SetterEngine(IEngineLog? log = null)
                 continue;
             }
 
-            if (ScalarText.Render(value, marker.Style) is not { } rendered)
+            if (ScalarText.Render(value, marker.Style, marker.InFlow) is not { } rendered)
             {
                 log.Warning($"{relative}:{marker.Line}: marker '{marker.Setter}' is on a block scalar, which cannot be rewritten in place; left alone.");
                 continue;
             }
 
-            var identity = marker.Document < scan.Documents.Count ? scan.Documents[marker.Document] : ObjectIdentity.Empty;
-            changes.Add((marker, rendered, new SetterChange(path, relative, marker.Line, marker.Column, marker.Setter,
-                marker.Value, value, identity, policy)));
+            edits.Add((marker, rendered));
+            changes.Add(new SetterChange(file.File.Path, relative, marker.Line, marker.Column, marker.Setter,
+                marker.Value, value, IdentityOf(file, marker), policy));
         }
 
-        if (changes.Count == 0)
+        if (edits.Count == 0)
         {
             return null;
         }
 
-        var result = new StringBuilder(text.Length + 64);
+        var result = new StringBuilder(file.Text.Length + 64);
         var position = 0;
-        foreach (var (marker, rendered, _) in changes.OrderBy(c => c.Marker.Start))
+        foreach (var (marker, rendered) in edits)
         {
-            result.Append(text, position, marker.Start - position).Append(rendered);
+            result.Append(file.Text, position, marker.Start - position).Append(rendered);
             position = marker.End;
         }
 
-        result.Append(text, position, text.Length - position);
-        var encoded = StrictUtf8.GetBytes(result.ToString());
-        var content = hasBom ? [.. Utf8Bom, .. encoded] : encoded;
-        return new FileUpdate(path, relative, content, changes.Select(c => c.Change).ToList());
+        result.Append(file.Text, position, file.Text.Length - position);
+        var encoded = Encoding.UTF8.GetBytes(result.ToString());
+        var content = file.HasBom ? [.. Utf8Bom, .. encoded] : encoded;
+        return new FileUpdate(file.File.Path, relative, content, changes) { OriginalContent = file.File.Bytes };
     }
+
+    private static ObjectIdentity IdentityOf(ParsedFile file, MarkedScalar marker) =>
+        marker.Document < file.Scan.Documents.Count ? file.Scan.Documents[marker.Document] : ObjectIdentity.Empty;
 
     /// <summary><c>ns:policy</c> → (<c>ns:policy</c>, ""), <c>ns:policy:tag</c> → (<c>ns:policy</c>, "tag").</summary>
     internal static (string Key, string Suffix) SplitSetter(string setter)

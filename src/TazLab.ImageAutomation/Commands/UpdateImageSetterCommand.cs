@@ -13,7 +13,7 @@ namespace TazLab.ImageAutomation.Commands;
 [OutputType(typeof(ImageSetterChange))]
 public sealed class UpdateImageSetterCommand : PSCmdlet
 {
-    private readonly Dictionary<string, SetterPolicy> policies = new(StringComparer.Ordinal);
+    private readonly List<SetterPolicy> policies = [];
 
     /// <summary>The directory whose manifests are updated (Flux's <c>spec.update.path</c>).</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -34,17 +34,30 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     public string Tag { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string Digest { get; set; } = "";
+    [AllowNull, AllowEmptyString]
+    public string? Digest { get; set; }
 
     /// <summary>The namespace of policies named without one.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
-    public string Namespace { get; set; } = "flux-system";
+    public string Namespace { get; set; } = SetterPolicy.DefaultNamespace;
+
+    /// <summary>Files larger than this are skipped with a warning.</summary>
+    [Parameter]
+    [ValidateRange(1, SetterEngine.MaxFileSizeLimit)]
+    public long MaxFileSize { get; set; } = SetterEngine.DefaultMaxFileSize;
 
     protected override void ProcessRecord()
     {
-        var key = Policy.Contains(':') ? Policy : $"{Namespace}:{Policy}";
-        policies[key] = new SetterPolicy(key, Image, Tag, string.IsNullOrEmpty(Digest) ? null : Digest);
+        try
+        {
+            policies.Add(SetterPolicy.FromSelection(Policy, Image, Tag, Digest, Namespace));
+        }
+        catch (AutomationException e)
+        {
+            // One bad selection must not hold back the others; it is named and left out.
+            WriteError(ErrorRecords.From(e));
+        }
     }
 
     protected override void EndProcessing()
@@ -53,7 +66,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
         SetterPlan plan;
         try
         {
-            plan = new SetterEngine(new CmdletLog(this)).Plan(root, policies);
+            plan = new SetterEngine(new CmdletLog(this), MaxFileSize).Plan(root, SetterPolicy.Index(policies));
         }
         catch (AutomationException e)
         {
@@ -66,26 +79,19 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
-        foreach (var update in plan.Updates)
+        // Asked file by file first, then written together (see AtomicFile.WriteAll), then reported in walk order.
+        var approved = plan.Updates.Where(update => ShouldProcess(update.Path,
+            "Set " + string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'")))).ToList();
+        var failures = AtomicFile.WriteAll(approved);
+        for (var i = 0; i < approved.Count; i++)
         {
-            if (!ShouldProcess(update.Path, $"Update {update.Changes.Count} image value(s)"))
+            if (failures[i] is { } failure)
             {
+                WriteError(ErrorRecords.From(failure));
                 continue;
             }
 
-            try
-            {
-                AtomicFile.Write(update.Path, update.NewContent);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                WriteError(ErrorRecords.Create("SetterFileWriteFailed", ErrorCategory.WriteError, update.Path,
-                    $"Could not write '{update.Path}': {e.Message}. The file was left unchanged.",
-                    "Check the file's permissions."));
-                continue;
-            }
-
-            foreach (var change in update.Changes)
+            foreach (var change in approved[i].Changes)
             {
                 WriteObject(ToOutput(change, root));
             }

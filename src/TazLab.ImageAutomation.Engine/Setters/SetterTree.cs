@@ -1,0 +1,210 @@
+using System.IO.Enumeration;
+using System.Text;
+using TazLab.ImageAutomation.Engine.Diagnostics;
+
+namespace TazLab.ImageAutomation.Engine.Setters;
+
+/// <summary>A file whose bytes contain the marker token. <see cref="Path"/> is where the walk found it (perhaps a link).</summary>
+internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Bytes);
+
+/// <summary>
+/// Walks a tree the way Flux's ScreeningLocalReader does — files named <c>*.yaml</c>, <c>*.yml</c> (case-sensitive) or
+/// <c>Kustomization</c>, hidden directories included, directory links not followed — and yields only the files whose
+/// bytes contain <c>"$imagepolicy"</c>. Unlike Flux it never reads through a link that leads outside the tree, skips
+/// files above a size limit with a warning, reads each file once, and skips <c>.git</c>.
+/// </summary>
+internal static class SetterTree
+{
+    private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
+
+    private static readonly EnumerationOptions EveryEntry = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
+
+    /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
+    internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
+
+    /// <summary>What screening one file gave: its bytes when marked, or a warning or problem to report.</summary>
+    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem);
+
+    /// <param name="root">An existing directory, absolute.</param>
+    /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
+    /// <remarks>One file at a time: reading in parallel was slower on a busy two-core machine, and a walk is I/O-bound anyway.</remarks>
+    public static IEnumerable<ScreenedFile> ScreenedFiles(
+        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null)
+    {
+        read ??= CandidateReader.Read;
+        string? realRoot = null;
+        var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
+        var buffer = new byte[64 * 1024];
+        foreach (var file in Walk(root, problems))
+        {
+            var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
+            if (screening.Status == ReadStatus.Link)
+            {
+                realRoot ??= RealPath(root);
+                screening = LinkTarget(file, root, realRoot, linkedTargets, log) is { } target
+                    ? Screen(file, target, root, maxFileSize, read, ref buffer)
+                    : default;
+            }
+
+            if (screening.Warning is not null)
+            {
+                log.Warning(screening.Warning);
+            }
+
+            if (screening.Problem is not null)
+            {
+                problems.Add(screening.Problem);
+            }
+
+            if (screening.Content is not null)
+            {
+                yield return new ScreenedFile(file, Relative(root, file), screening.Content);
+            }
+        }
+    }
+
+    private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace('\\', '/');
+
+    /// <summary>The file to read for a link: its target, when that is a file inside the tree that the walk does not reach on its own.</summary>
+    private static string? LinkTarget(string link, string root, string realRoot, HashSet<string> linkedTargets, IEngineLog log)
+    {
+        string target;
+        try
+        {
+            target = RealPath(link);
+        }
+        catch (IOException e)
+        {
+            log.Verbose($"{Relative(root, link)}: a link that does not resolve ({e.Message}); skipped.");
+            return null;
+        }
+
+        if (!target.StartsWith(realRoot + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            log.Verbose($"{Relative(root, link)}: a link to '{target}', outside the tree; not followed.");
+            return null;
+        }
+
+        if (!File.Exists(target))
+        {
+            log.Verbose($"{Relative(root, link)}: a link to '{target}', which is not a file; skipped.");
+            return null;
+        }
+
+        // A target with a candidate name is read when the walk reaches it; any target is read once.
+        return IsCandidateName(Path.GetFileName(target)) || !linkedTargets.Add(target) ? null : target;
+    }
+
+    public static bool IsCandidateName(ReadOnlySpan<char> name) =>
+        name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.SequenceEqual("Kustomization");
+
+    /// <summary>Reads <paramref name="readPath"/> (the file, or a link's target) and keeps its bytes only when they carry the token.</summary>
+    private static Screening Screen(string path, string readPath, string root, long maxFileSize, CandidateRead read, ref byte[] buffer)
+    {
+        ReadStatus status;
+        int length;
+        try
+        {
+            // One byte over the limit tells a file above it from one exactly at it.
+            status = read(readPath, ref buffer, (int)maxFileSize + 1, out length);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Screening(ReadStatus.Nothing, null, null, new AutomationException(ErrorKind.PermissionDenied, "SetterFileUnreadable",
+                $"'{path}' could not be read ({e.Message}); it was skipped.", path, "Check that the file is readable by the current user.", e));
+        }
+
+        if (status != ReadStatus.Read)
+        {
+            return new Screening(status, null, null, null);
+        }
+
+        if (length > maxFileSize)
+        {
+            return new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte limit (-MaxFileSize); skipped.", null);
+        }
+
+        var bytes = buffer.AsSpan(0, length);
+        return new Screening(status, bytes.IndexOf(ScreeningToken) >= 0 ? bytes.ToArray() : null, null, null);
+    }
+
+    /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
+    /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it.</remarks>
+    private static IEnumerable<string> Walk(string directory, List<AutomationException> problems)
+    {
+        List<(string Path, bool IsDirectory)> entries;
+        try
+        {
+            entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory), EveryEntry)
+            {
+                ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory
+                    ? (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git")
+                    : IsCandidateName(e.FileName),
+            }.ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new AutomationException(ErrorKind.PermissionDenied, "SetterDirectoryUnreadable",
+                $"Directory '{directory}' could not be listed ({e.Message}); it was skipped.", directory,
+                "Check that the directory is readable by the current user.", e));
+            yield break;
+        }
+
+        entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
+        foreach (var (path, isDirectory) in entries)
+        {
+            if (!isDirectory)
+            {
+                yield return path;
+                continue;
+            }
+
+            foreach (var file in Walk(path, problems))
+            {
+                yield return file;
+            }
+        }
+    }
+
+    /// <summary>The path with every link resolved, like POSIX realpath (a missing final target is allowed).</summary>
+    internal static string RealPath(string path)
+    {
+        const int MaxLinks = 40;
+        var pending = new Stack<string>(Enumerable.Reverse(Path.GetFullPath(path).Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries)));
+        var current = Path.GetPathRoot(Path.GetFullPath(path))!;
+        var links = 0;
+        while (pending.TryPop(out var part))
+        {
+            if (part is "." or "..")
+            {
+                current = part == ".." ? Path.GetDirectoryName(current) ?? current : current;
+                continue;
+            }
+
+            var next = Path.Combine(current, part);
+            if (new FileInfo(next).LinkTarget is not { } target)
+            {
+                current = next;
+                continue;
+            }
+
+            if (++links > MaxLinks)
+            {
+                throw new IOException($"Too many levels of symbolic links resolving '{path}'.");
+            }
+
+            // Resolve the target's own components in turn, so a link inside it is not skipped by a textual "..".
+            foreach (var targetPart in Enumerable.Reverse(target.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries)))
+            {
+                pending.Push(targetPart);
+            }
+
+            if (Path.IsPathRooted(target))
+            {
+                current = Path.GetPathRoot(target)!;
+            }
+        }
+
+        return current;
+    }
+}
