@@ -228,7 +228,7 @@ public sealed class GitAutomation(IEngineLog? log = null)
                 var plan = Plan(updateRoot.Path, updateRoot.Policies);
                 foreach (var update in plan.Updates)
                 {
-                    AtomicFile.Write(update.Path, update.NewContent);
+                    AtomicFile.Write(update.Path, update.NewContent, update.OriginalContent);
                     changes.AddRange(update.Changes);
                 }
             }
