@@ -408,16 +408,22 @@ internal static class MarkerScanner
                 return;
             }
 
+            var value = IsNull(scalar) ? "" : scalar.Value;
             if (containers.Count == 1)
             {
-                if (top.CurrentKey == "apiVersion") apiVersion = scalar.Value;
-                else if (top.CurrentKey == "kind") kind = scalar.Value;
+                if (top.CurrentKey == "apiVersion") apiVersion = value;
+                else if (top.CurrentKey == "kind") kind = value;
             }
             else if (containers.Count == 2 && containers.ElementAt(1).CurrentKey == "metadata")
             {
-                if (top.CurrentKey == "name") name = scalar.Value;
-                else if (top.CurrentKey == "namespace") ns = scalar.Value;
+                if (top.CurrentKey == "name") name = value;
+                else if (top.CurrentKey == "namespace") ns = value;
             }
         }
+
+        /// <summary>A YAML null (kyaml's GetMeta skips it): tagged <c>!!null</c>, or a plain <c>~</c>/<c>null</c>/<c>Null</c>/<c>NULL</c>.</summary>
+        private static bool IsNull(ScalarEvent scalar) => scalar.Tag.IsEmpty
+            ? scalar.Style == ScalarStyle.Plain && scalar.Value is "~" or "null" or "Null" or "NULL"
+            : scalar.Tag.Value == "tag:yaml.org,2002:null";
     }
 }
