@@ -227,6 +227,17 @@ internal static class MarkerScanner
             start = i--;
         }
 
+        var above = i;
+        while (above >= 0 && IsZeroWidth(tokens[above]))
+        {
+            above--;
+        }
+
+        if (above < 0 || tokens[above] is not (CommentToken or BlockEntry))
+        {
+            return null; // the common case, kept free of allocations
+        }
+
         var head = new List<CommentToken>();
         i = OwnLineCommentsAbove(text, tokens, i, head);
         var dashComment = i >= 1 && tokens[i] is CommentToken inline && tokens[i - 1] is BlockEntry ? inline : null;
@@ -248,11 +259,12 @@ internal static class MarkerScanner
     /// <summary>Adds the own-line comments ending at <paramref name="i"/> (going up, over indentation tokens) to <paramref name="into"/>, in text order; returns the index of the token above them.</summary>
     private static int OwnLineCommentsAbove(string text, List<Token> tokens, int i, List<CommentToken> into)
     {
+        var found = into.Count;
         for (; i >= 0; i--)
         {
             if (tokens[i] is CommentToken comment && OwnLine(text, comment))
             {
-                into.Insert(0, comment);
+                into.Add(comment);
             }
             else if (!IsZeroWidth(tokens[i]))
             {
@@ -260,6 +272,7 @@ internal static class MarkerScanner
             }
         }
 
+        into.Reverse(found, into.Count - found);
         return i;
     }
 
@@ -279,7 +292,7 @@ internal static class MarkerScanner
 
         // A node that closes a deeper block (the scanner ends it) takes no comment that starts at another column:
         // go-yaml makes such comments a foot of the deeper content.
-        if (tokens.Skip(previousAt).Take(nodeIndex - previousAt).Any(t => t is BlockEnd) && comments[0].Start.Column != node.Column)
+        if (comments[0].Start.Column != node.Column && HasBlockEnd(tokens, previousAt, nodeIndex))
         {
             comments.Clear();
             return;
@@ -321,6 +334,19 @@ internal static class MarkerScanner
         var at = (int)comment.Start.Index;
         var lineStart = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
         return at == 0 || text.AsSpan(lineStart, at - lineStart).IsWhiteSpace();
+    }
+
+    private static bool HasBlockEnd(List<Token> tokens, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (tokens[i] is BlockEnd)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Tokens the scanner adds for indentation, with no text of their own.</summary>
