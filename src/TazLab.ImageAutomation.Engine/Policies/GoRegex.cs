@@ -94,15 +94,15 @@ internal sealed class GoRegex
             {
                 text.Append('$');
             }
-            else if (FindGroup(name) is var group and >= 0)
+            else if (FindGroups(name) is { Length: > 0 } groups)
             {
-                if (text.Length > 0) parts.Add(new ExpandTemplate.Part(text.ToString(), -1));
+                if (text.Length > 0) parts.Add(new ExpandTemplate.Part(text.ToString(), []));
                 text.Clear();
-                parts.Add(new ExpandTemplate.Part(null, groupNumbers[group]));
+                parts.Add(new ExpandTemplate.Part(null, groups.Select(g => groupNumbers[g]).ToArray()));
             }
         }
 
-        if (text.Length > 0 || parts.Count == 0) parts.Add(new ExpandTemplate.Part(text.ToString(), -1));
+        if (text.Length > 0 || parts.Count == 0) parts.Add(new ExpandTemplate.Part(text.ToString(), []));
         return new ExpandTemplate(parts.ToArray());
     }
 
@@ -133,16 +133,16 @@ internal sealed class GoRegex
         return true;
     }
 
-    /// <summary>The Go group index a reference names, or -1.</summary>
-    private int FindGroup(string name)
+    /// <summary>The Go group indexes a reference names: one number, or every group of that name (RE2 allows a name twice), in order.</summary>
+    private int[] FindGroups(string name)
     {
         if (name.Length <= 9 && name.All(char.IsAsciiDigit) && (name[0] != '0' || name.Length == 1))
         {
             var number = int.Parse(name, CultureInfo.InvariantCulture);
-            return number < groupNames.Length ? number : -1;
+            return number < groupNames.Length ? [number] : [];
         }
 
-        return Array.IndexOf(groupNames, name, 1);
+        return Enumerable.Range(1, groupNames.Length - 1).Where(i => groupNames[i] == name).ToArray();
     }
 }
 
@@ -271,7 +271,6 @@ internal sealed class Re2Translator(string pattern)
             throw Error($"invalid named capture '{name}'");
         }
 
-        if (groupNames.Contains(name)) throw Error($"duplicate capture group name '{name}'");
         pos = close + 1;
         AddCapture(name);
     }
@@ -682,10 +681,26 @@ internal sealed class ExpandTemplate
         return result.ToString();
     }
 
-    private static string Value(Part part, Match match) =>
-        part.Text ?? (match.Groups[part.Group] is { Success: true } group ? group.Value : "");
+    /// <summary>A reference copies the first of its groups that took part in the match (Go's <c>regexp.go</c> <c>expand</c>).</summary>
+    private static string Value(Part part, Match match)
+    {
+        if (part.Text is not null)
+        {
+            return part.Text;
+        }
+
+        foreach (var number in part.Groups)
+        {
+            if (match.Groups[number] is { Success: true } group)
+            {
+                return group.Value;
+            }
+        }
+
+        return "";
+    }
 
     /// <param name="Text">Literal text, or null for a group reference.</param>
-    /// <param name="Group">The .NET group number of a reference.</param>
-    internal readonly record struct Part(string? Text, int Group);
+    /// <param name="Groups">The .NET group numbers a reference may copy, in Go's order.</param>
+    internal readonly record struct Part(string? Text, int[] Groups);
 }

@@ -1,11 +1,18 @@
 using System.Text.Json;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
+using Anchor = YamlDotNet.Core.Tokens.Anchor;
+using BlockEnd = YamlDotNet.Core.Tokens.BlockEnd;
 using BlockEntry = YamlDotNet.Core.Tokens.BlockEntry;
+using BlockMappingStart = YamlDotNet.Core.Tokens.BlockMappingStart;
+using BlockSequenceStart = YamlDotNet.Core.Tokens.BlockSequenceStart;
 using CommentToken = YamlDotNet.Core.Tokens.Comment;
 using ScalarEvent = YamlDotNet.Core.Events.Scalar;
 using ScalarToken = YamlDotNet.Core.Tokens.Scalar;
+using FlowEntry = YamlDotNet.Core.Tokens.FlowEntry;
+using Tag = YamlDotNet.Core.Tokens.Tag;
 using Token = YamlDotNet.Core.Tokens.Token;
+using Value = YamlDotNet.Core.Tokens.Value;
 
 namespace TazLab.ImageAutomation.Engine.Setters;
 
@@ -19,7 +26,7 @@ internal sealed record MarkedScalar(
 /// <summary>
 /// Finds scalars that carry a <c># {"$imagepolicy": "..."}</c> comment, as Flux does: only scalar mapping values and
 /// scalar sequence items, at any depth, in every document; the scalar's line comment decides, and only when it has none,
-/// its head comment (the comment line directly above a scalar that starts its line, such as a sequence item).
+/// its head comment, with go-yaml v3's placement of comments (docs/setters.md "Where a marker may be").
 /// </summary>
 /// <remarks>
 /// One scan of the text, read two ways: YamlDotNet's parser, fed the tokens without comments, says which scalars are
@@ -173,41 +180,177 @@ internal static class MarkerScanner
     {
         for (var i = 0; i < tokens.Count; i++)
         {
-            if (tokens[i] is ScalarToken scalar && (LineComment(tokens, i) ?? HeadComment(tokens, i)) is { } comment)
+            if (tokens[i] is ScalarToken scalar && (LineComment(text, tokens, i) ?? HeadComment(text, tokens, i)) is { } comment)
             {
                 yield return (scalar, string.Join("\n", comment.Select(c => Raw(text, c))));
             }
         }
     }
 
-    private static CommentToken[]? LineComment(List<Token> tokens, int scalarIndex)
+    /// <summary>
+    /// go-yaml's line comment: the comment after the scalar on its last line (on a block scalar, on its header line);
+    /// in a flow collection also the comment after the comma that follows it.
+    /// </summary>
+    private static CommentToken[]? LineComment(string text, List<Token> tokens, int scalarIndex)
     {
         var scalar = (ScalarToken)tokens[scalarIndex];
         var (index, line) = scalar.Style is ScalarStyle.Literal or ScalarStyle.Folded
             ? (scalarIndex - 1, scalar.Start.Line)
             : (scalarIndex + 1, scalar.End.Line);
-        return index >= 0 && index < tokens.Count && tokens[index] is CommentToken { IsInline: true } comment && comment.Start.Line == line
+        if (index < tokens.Count && tokens[index] is FlowEntry && tokens[index].Start.Line == line)
+        {
+            index++;
+        }
+
+        return index >= 0 && index < tokens.Count && tokens[index] is CommentToken comment && !OwnLine(text, comment) && comment.Start.Line == line
             ? [comment]
             : null;
     }
 
     /// <summary>
-    /// The block of consecutive comment lines ending directly above the node (for a sequence item, above its dash),
-    /// which go-yaml joins into the node's head comment.
+    /// go-yaml's head comment: the comment lines between the previous token and the node (for a sequence item, its
+    /// dash), blank lines allowed, plus a comment on a dash line whose value is on a later line. go-yaml splits off the
+    /// first block of those lines as the previous node's foot comment when it starts right below that node and a blank
+    /// line follows it, except after a <c>key:</c> (flux-image-automation.md 2.3, go-yaml v3 <c>yaml_parser_scan_comments</c>).
     /// </summary>
-    private static CommentToken[]? HeadComment(List<Token> tokens, int scalarIndex)
+    private static CommentToken[]? HeadComment(string text, List<Token> tokens, int scalarIndex)
     {
-        var follower = scalarIndex > 0 && tokens[scalarIndex - 1] is BlockEntry ? scalarIndex - 1 : scalarIndex;
-        var first = follower;
-        var line = tokens[follower].Start.Line;
-        while (first > 0 && tokens[first - 1] is CommentToken { IsInline: false } comment && comment.Start.Line == line - 1)
+        var start = scalarIndex;
+        while (start > 0 && tokens[start - 1] is Anchor or Tag && tokens[start - 1].Start.Line == tokens[scalarIndex].Start.Line)
         {
-            first--;
-            line--;
+            start--;
         }
 
-        return first < follower ? tokens.GetRange(first, follower - first).Cast<CommentToken>().ToArray() : null;
+        var i = start - 1;
+        if (i >= 0 && tokens[i] is BlockEntry && tokens[i].Start.Line == tokens[start].Start.Line)
+        {
+            start = i--;
+        }
+
+        var above = i;
+        while (above >= 0 && IsZeroWidth(tokens[above]))
+        {
+            above--;
+        }
+
+        if (above < 0 || tokens[above] is not (CommentToken or BlockEntry))
+        {
+            return null; // the common case, kept free of allocations
+        }
+
+        var head = new List<CommentToken>();
+        i = OwnLineCommentsAbove(text, tokens, i, head);
+        var dashComment = i >= 1 && tokens[i] is CommentToken inline && tokens[i - 1] is BlockEntry ? inline : null;
+        var dash = dashComment is not null ? i - 1 : i >= 0 && tokens[i] is BlockEntry ? i : -1;
+        DropFoot(tokens, i, head, start);
+        if (dash >= 0)
+        {
+            // A value below its dash: a dash has no line comment of its own, so the comment on the dash line and the
+            // comment lines above the dash head the value too.
+            var aboveDash = new List<CommentToken>();
+            i = OwnLineCommentsAbove(text, tokens, dash - 1, aboveDash);
+            DropFoot(tokens, i, aboveDash, dash);
+            head.InsertRange(0, dashComment is null ? aboveDash : [.. aboveDash, dashComment]);
+        }
+
+        return head.Count == 0 ? null : [.. head];
     }
+
+    /// <summary>Adds the own-line comments ending at <paramref name="i"/> (going up, over indentation tokens) to <paramref name="into"/>, in text order; returns the index of the token above them.</summary>
+    private static int OwnLineCommentsAbove(string text, List<Token> tokens, int i, List<CommentToken> into)
+    {
+        var found = into.Count;
+        for (; i >= 0; i--)
+        {
+            if (tokens[i] is CommentToken comment && OwnLine(text, comment))
+            {
+                into.Add(comment);
+            }
+            else if (!IsZeroWidth(tokens[i]))
+            {
+                break;
+            }
+        }
+
+        into.Reverse(found, into.Count - found);
+        return i;
+    }
+
+    /// <summary>
+    /// go-yaml makes the first block of <paramref name="comments"/> the previous node's foot comment when it starts on
+    /// the line right below that node (not below a <c>key:</c>) and a blank line follows it.
+    /// </summary>
+    private static void DropFoot(List<Token> tokens, int previousIndex, List<CommentToken> comments, int nodeIndex)
+    {
+        var previousAt = comments.Count == 0 ? -1 : PreviousIndex(tokens, previousIndex);
+        if (previousAt < 0)
+        {
+            return;
+        }
+
+        var node = tokens[nodeIndex].Start;
+
+        // A node that closes a deeper block (the scanner ends it) takes no comment that starts at another column:
+        // go-yaml makes such comments a foot of the deeper content.
+        if (comments[0].Start.Column != node.Column && HasBlockEnd(tokens, previousAt, nodeIndex))
+        {
+            comments.Clear();
+            return;
+        }
+
+        var previous = tokens[previousAt];
+        if (previous is Value || comments[0].Start.Line != previous.End.Line + 1)
+        {
+            return;
+        }
+
+        var blockEnd = 1;
+        while (blockEnd < comments.Count && comments[blockEnd].Start.Line == comments[blockEnd - 1].Start.Line + 1)
+        {
+            blockEnd++;
+        }
+
+        var nextLine = blockEnd < comments.Count ? comments[blockEnd].Start.Line : node.Line;
+        if (nextLine > comments[blockEnd - 1].Start.Line + 1)
+        {
+            comments.RemoveRange(0, blockEnd);
+        }
+    }
+
+    /// <summary>The index of the content token at or before <paramref name="i"/> that comments follow: a line comment and a flow comma count as part of the token they follow.</summary>
+    private static int PreviousIndex(List<Token> tokens, int i)
+    {
+        while (i >= 0 && (tokens[i] is CommentToken or FlowEntry || IsZeroWidth(tokens[i])))
+        {
+            i--;
+        }
+
+        return i;
+    }
+
+    /// <summary>Whether only blanks precede the comment on its line (YamlDotNet's IsInline is not reliable inside flow collections).</summary>
+    private static bool OwnLine(string text, CommentToken comment)
+    {
+        var at = (int)comment.Start.Index;
+        var lineStart = text.LastIndexOf('\n', Math.Max(0, at - 1)) + 1;
+        return at == 0 || text.AsSpan(lineStart, at - lineStart).IsWhiteSpace();
+    }
+
+    private static bool HasBlockEnd(List<Token> tokens, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            if (tokens[i] is BlockEnd)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Tokens the scanner adds for indentation, with no text of their own.</summary>
+    private static bool IsZeroWidth(Token token) => token is BlockSequenceStart or BlockMappingStart or BlockEnd;
 
     private static string Raw(string text, CommentToken comment) =>
         text.Substring((int)comment.Start.Index, (int)(comment.End.Index - comment.Start.Index));
@@ -291,16 +434,22 @@ internal static class MarkerScanner
                 return;
             }
 
+            var value = IsNull(scalar) ? "" : scalar.Value;
             if (containers.Count == 1)
             {
-                if (top.CurrentKey == "apiVersion") apiVersion = scalar.Value;
-                else if (top.CurrentKey == "kind") kind = scalar.Value;
+                if (top.CurrentKey == "apiVersion") apiVersion = value;
+                else if (top.CurrentKey == "kind") kind = value;
             }
             else if (containers.Count == 2 && containers.ElementAt(1).CurrentKey == "metadata")
             {
-                if (top.CurrentKey == "name") name = scalar.Value;
-                else if (top.CurrentKey == "namespace") ns = scalar.Value;
+                if (top.CurrentKey == "name") name = value;
+                else if (top.CurrentKey == "namespace") ns = value;
             }
         }
+
+        /// <summary>A YAML null (kyaml's GetMeta skips it): tagged <c>!!null</c>, or a plain <c>~</c>/<c>null</c>/<c>Null</c>/<c>NULL</c>.</summary>
+        private static bool IsNull(ScalarEvent scalar) => scalar.Tag.IsEmpty
+            ? scalar.Style == ScalarStyle.Plain && scalar.Value is "~" or "null" or "Null" or "NULL"
+            : scalar.Tag.Value == "tag:yaml.org,2002:null";
     }
 }

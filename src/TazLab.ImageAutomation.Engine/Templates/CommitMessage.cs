@@ -31,10 +31,16 @@ public static class CommitMessage
                 $"Fix the template at line {e.Line}, column {e.Column}.");
         }
 
-        RejectRemovedFields(parsed);
         try
         {
             return parsed.Execute(data);
+        }
+        catch (TemplateError e) when (RemovedField(e.Message) is { } removed)
+        {
+            // Flux's text, and where the field is.
+            throw new AutomationException(ErrorKind.InvalidArgument, "CommitTemplateRemovedField",
+                $"{removed} {TemplateDocs} (template: {TemplateName}:{e.Line}:{e.Column})", template,
+                "Rewrite the template for Flux v1's data: .Changed.FileChanges, .Changed.Objects or .Changed.Changes.");
         }
         catch (TemplateError e)
         {
@@ -44,24 +50,14 @@ public static class CommitMessage
         }
     }
 
-    /// <summary>Flux v1 refuses templates written for v1beta1/v1beta2 data (<c>.Updated</c>, <c>.Changed.ImageResult</c>).</summary>
-    private static void RejectRemovedFields(GoTemplate template)
-    {
-        foreach (var (position, fields) in template.FieldChains())
-        {
-            var removed = fields switch
-            {
-                ["Updated", ..] => "template uses removed '.Updated' field. Please use '.Changed' instead.",
-                ["Changed", "ImageResult", ..] => "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead.",
-                _ => null,
-            };
-            if (removed is not null)
-            {
-                var where = new TemplateError(TemplateName, template.Text, position, removed, executing: false);
-                throw new AutomationException(ErrorKind.InvalidArgument, "CommitTemplateRemovedField",
-                    $"{removed} {TemplateDocs} (template: {TemplateName}:{where.Line}:{where.Column})", template.Text,
-                    "Rewrite the template for Flux v1's data: .Changed.FileChanges, .Changed.Objects or .Changed.Changes.");
-            }
-        }
-    }
+    /// <summary>
+    /// Flux v1 recognises templates written for v1beta1/v1beta2 data from the execution error (IAC source.go
+    /// <c>checkRemovedTemplateField</c>), so a removed field in a branch that is not taken still renders.
+    /// </summary>
+    private static string? RemovedField(string error) =>
+        error.Contains("can't evaluate field Updated in type source.TemplateData", StringComparison.Ordinal)
+            ? "template uses removed '.Updated' field. Please use '.Changed' instead."
+            : error.Contains("can't evaluate field ImageResult in type update.Result", StringComparison.Ordinal)
+                ? "template uses removed '.Changed.ImageResult' field. Please use '.Changed.FileChanges' or '.Changed.Objects' instead."
+                : null;
 }

@@ -3,17 +3,35 @@ using TazLab.ImageAutomation.Engine.Setters;
 namespace TazLab.ImageAutomation.Engine.Templates;
 
 // Flux's commit-template data model (image-automation-controller TemplateData), with Go's field names so that
-// templates written for Flux run unchanged. Maps are Dictionary (ranged in sorted key order by the executor).
+// templates written for Flux run unchanged, and Go's types and struct layout so that printing it gives Flux's bytes
+// (GoFormat). Maps are Dictionary (ranged in sorted key order by the executor).
 
-/// <summary><c>.AutomationObject</c>: prints as <c>namespace/name</c> like Go's <c>types.NamespacedName</c>.</summary>
-public sealed record AutomationObjectName(string Namespace, string Name)
+/// <summary><c>.AutomationObject</c>: Go's <c>types.NamespacedName</c>, printed <c>namespace/name</c> by its String method.</summary>
+[GoType("types.NamespacedName")]
+public sealed record AutomationObjectName(string Namespace, string Name) : IGoStruct, IGoStringer
 {
-    public override string ToString() => $"{Namespace}/{Name}";
+    IReadOnlyList<GoField> IGoStruct.GoFields => [new(nameof(Namespace), Namespace), new(nameof(Name), Name)];
+
+    public string String() => $"{Namespace}/{Name}";
+
+    public override string ToString() => String();
 }
 
-/// <summary>A key of <c>.Changed.Objects</c> (Flux's <c>ObjectIdentifier</c>); empty strings when a document lacks the field.</summary>
-public sealed record TemplateObject(string APIVersion, string Kind, string Name, string Namespace) : IComparable<TemplateObject>, IComparable
+/// <summary>
+/// A key of <c>.Changed.Objects</c> (Flux's <c>update.ObjectIdentifier</c>, which embeds kyaml's <c>ResourceIdentifier</c>,
+/// which embeds <c>TypeMeta</c> and <c>NameMeta</c>); empty strings when a document lacks the field.
+/// </summary>
+[GoType("update.ObjectIdentifier")]
+public sealed record TemplateObject(string APIVersion, string Kind, string Name, string Namespace) : IComparable<TemplateObject>, IComparable, IGoStruct
 {
+    IReadOnlyList<GoField> IGoStruct.GoFields =>
+    [
+        new("ResourceIdentifier", new GoStruct("yaml.ResourceIdentifier",
+            new GoField("TypeMeta", new GoStruct("yaml.TypeMeta", new(nameof(APIVersion), APIVersion), new(nameof(Kind), Kind)), Embedded: true),
+            new GoField("NameMeta", new GoStruct("yaml.NameMeta", new(nameof(Name), Name), new(nameof(Namespace), Namespace)), Embedded: true)),
+            Embedded: true),
+    ];
+
     /// <summary>Go's fmtsort order for this struct: field by field, byte-wise.</summary>
     public int CompareTo(TemplateObject? other)
     {
@@ -27,16 +45,18 @@ public sealed record TemplateObject(string APIVersion, string Kind, string Name,
     }
 
     public int CompareTo(object? other) => CompareTo(other as TemplateObject);
-
-    /// <summary>How Go's <c>%v</c> prints the nested struct.</summary>
-    public override string ToString() => $"{{{{{APIVersion} {Kind}}} {{{Name} {Namespace}}}}}";
 }
 
 /// <summary>One changed value (Flux's <c>update.Change</c>); <see cref="Setter"/> is the marker name.</summary>
-public sealed record TemplateChange(string OldValue, string NewValue, string Setter)
+[GoType("update.Change")]
+public sealed record TemplateChange(string OldValue, string NewValue, string Setter) : IGoStruct
 {
-    public override string ToString() => $"{{{OldValue} {NewValue} {Setter}}}";
+    IReadOnlyList<GoField> IGoStruct.GoFields => [new(nameof(OldValue), OldValue), new(nameof(NewValue), NewValue), new(nameof(Setter), Setter)];
 }
+
+/// <summary>Changes per object (Flux's <c>update.ObjectChanges</c>).</summary>
+[GoType("update.ObjectChanges")]
+public sealed class ObjectChanges : Dictionary<TemplateObject, List<TemplateChange>>;
 
 /// <summary>One changed value in one object of one file (relative to the update root, '/'-separated).</summary>
 public sealed record ChangedValue(string File, TemplateObject Object, TemplateChange Change)
@@ -46,8 +66,9 @@ public sealed record ChangedValue(string File, TemplateObject Object, TemplateCh
         new TemplateChange(change.OldValue, change.NewValue, change.Setter));
 }
 
-/// <summary><c>.Changed</c> (Flux's <c>update.Result</c>).</summary>
-public sealed class ChangedFiles
+/// <summary><c>.Changed</c> (Flux's <c>update.Result</c>: one field, and the methods Changes and Objects).</summary>
+[GoType("update.Result")]
+public sealed class ChangedFiles : IGoStruct
 {
     public ChangedFiles(IEnumerable<ChangedValue> changes)
     {
@@ -68,14 +89,16 @@ public sealed class ChangedFiles
     }
 
     /// <summary>File path (relative to the update root, '/'-separated) → object → changes in document order.</summary>
-    public Dictionary<string, Dictionary<TemplateObject, List<TemplateChange>>> FileChanges { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, ObjectChanges> FileChanges { get; } = new(StringComparer.Ordinal);
+
+    IReadOnlyList<GoField> IGoStruct.GoFields => [new(nameof(FileChanges), FileChanges)];
 
     /// <summary>Changes per object, merged across files (Flux v1.2+: lists for the same object are appended).</summary>
-    public Dictionary<TemplateObject, List<TemplateChange>> Objects
+    public ObjectChanges Objects
     {
         get
         {
-            var merged = new Dictionary<TemplateObject, List<TemplateChange>>();
+            var merged = new ObjectChanges();
             foreach (var file in FileChanges.Keys.Order(StringComparer.Ordinal))
             {
                 foreach (var (key, changes) in FileChanges[file])
@@ -101,9 +124,13 @@ public sealed class ChangedFiles
             .ToList();
 }
 
-/// <summary>The data a commit-message template sees: <c>.AutomationObject</c>, <c>.Changed</c> and <c>.Values</c>.</summary>
-public sealed class CommitTemplateData(AutomationObjectName automationObject, ChangedFiles changed, IReadOnlyDictionary<string, string>? values)
+/// <summary>The data a commit-message template sees (Flux's <c>source.TemplateData</c>): <c>.AutomationObject</c>, <c>.Changed</c> and <c>.Values</c>.</summary>
+[GoType("source.TemplateData")]
+public sealed class CommitTemplateData(AutomationObjectName automationObject, ChangedFiles changed, IReadOnlyDictionary<string, string>? values) : IGoStruct
 {
+    IReadOnlyList<GoField> IGoStruct.GoFields =>
+        [new(nameof(AutomationObject), AutomationObject), new(nameof(Changed), Changed), new(nameof(Values), Values)];
+
     public AutomationObjectName AutomationObject { get; } = automationObject;
 
     public ChangedFiles Changed { get; } = changed;

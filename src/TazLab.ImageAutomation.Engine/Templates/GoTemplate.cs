@@ -46,39 +46,4 @@ public sealed class GoTemplate
             throw new TemplateError(Name, Text, e.Position, e.Message, executing: true);
         }
     }
-
-    /// <summary>Every field chain the template reads, with its position (for rejecting fields that no longer exist).</summary>
-    internal IEnumerable<(int Position, IReadOnlyList<string> Fields)> FieldChains() => FieldChains(root);
-
-    private static IEnumerable<(int, IReadOnlyList<string>)> FieldChains(Node node)
-    {
-        switch (node)
-        {
-            case FieldNode field:
-                yield return (field.Position, field.Fields);
-                break;
-            case VariableNode { Name: "$" } variable:
-                yield return (variable.Position, variable.Fields);
-                break;
-        }
-
-        foreach (var child in Children(node))
-        {
-            foreach (var chain in FieldChains(child))
-            {
-                yield return chain;
-            }
-        }
-    }
-
-    private static IEnumerable<Node> Children(Node node) => node switch
-    {
-        ListNode list => list.Nodes,
-        ActionNode action => [action.Pipeline],
-        BranchNode branch => branch.Else is null ? [branch.Pipeline, branch.Body] : [branch.Pipeline, branch.Body, branch.Else],
-        PipelineNode pipeline => pipeline.Commands,
-        CommandNode command => command.Arguments,
-        ChainNode chain => [chain.Pipeline],
-        _ => [],
-    };
 }

@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Globalization;
-using System.Text;
 
 namespace TazLab.ImageAutomation.Engine.Templates;
 
@@ -12,53 +11,12 @@ internal sealed class NoValue
     public override string ToString() => "<no value>";
 }
 
-/// <summary>Go's view of .NET values: how they print (<c>fmt</c>'s <c>%v</c>), when they are "true", and how they compare.</summary>
+/// <summary>Go's view of .NET values: when they are "true", and how they compare and sort (printing: <see cref="GoFormat"/>).</summary>
 internal static class GoValues
 {
-    public static string Print(object? value) => value switch
-    {
-        null => "<nil>",
-        string s => s,
-        bool b => b ? "true" : "false",
-        double d => PrintFloat(d),
-        float f => PrintFloat(f),
-        IFormattable number when IsInteger(number) => number.ToString(null, CultureInfo.InvariantCulture),
-        IDictionary map => "map[" + string.Join(" ", SortedKeys(map).Select(k => Print(k) + ":" + Print(map[k]))) + "]",
-        IEnumerable list => "[" + string.Join(" ", list.Cast<object?>().Select(Print)) + "]",
-        _ => value.ToString() ?? "",
-    };
-
-    /// <summary>Shortest round-trip digits, with Go's exponent form (<c>1e+21</c>, not <c>1E+21</c>).</summary>
-    private static string PrintFloat(double value)
-    {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
-        var exponentAt = text.IndexOf('E');
-        if (exponentAt < 0)
-        {
-            return text;
-        }
-
-        var exponent = int.Parse(text[(exponentAt + 1)..], CultureInfo.InvariantCulture);
-        return $"{text[..exponentAt]}e{(exponent < 0 ? '-' : '+')}{Math.Abs(exponent):00}";
-    }
-
     public static bool IsInteger(object? value) => value is sbyte or byte or short or ushort or int or uint or long or ulong;
 
     public static long? AsInteger(object? value) => IsInteger(value) ? Convert.ToInt64(value, CultureInfo.InvariantCulture) : null;
-
-    public static string TypeName(object? value) => value switch
-    {
-        null => "<nil>",
-        NoValue => "<no value>",
-        string => "string",
-        bool => "bool",
-        double => "float64",
-        float => "float32",
-        _ when IsInteger(value) => "int",
-        IDictionary => "map",
-        IEnumerable => "slice",
-        _ => value.GetType().Name,
-    };
 
     /// <summary>text/template's truth: false, 0, nil, and empty strings, slices and maps are false.</summary>
     public static bool IsTrue(object? value) => value switch
@@ -110,136 +68,4 @@ internal static class GoValues
     }
 
     public static bool IsBasic(object? value) => value is string or bool or double or float || IsInteger(value);
-
-    /// <summary>Go's <c>strconv.Quote</c>: a double-quoted string with Go escape sequences.</summary>
-    public static string Quote(string value)
-    {
-        var result = new StringBuilder("\"");
-        foreach (var rune in value.EnumerateRunes())
-        {
-            result.Append(rune.Value switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\t' => "\\t",
-                '\r' => "\\r",
-                '\a' => "\\a",
-                '\b' => "\\b",
-                '\f' => "\\f",
-                '\v' => "\\v",
-                < 0x20 or 0x7F => $"\\x{rune.Value:x2}",
-                _ when Rune.GetUnicodeCategory(rune) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned
-                    => rune.Value > 0xFFFF ? $"\\U{rune.Value:x8}" : $"\\u{rune.Value:x4}",
-                _ => rune.ToString(),
-            });
-        }
-
-        return result.Append('"').ToString();
-    }
-
-    /// <summary>Go's <c>fmt.Sprintf</c> for the verbs templates use: %v %s %d %q %t %x %X %f %c %% with flags '-' and '0', width and precision.</summary>
-    public static string Sprintf(string format, IReadOnlyList<object?> args)
-    {
-        var result = new StringBuilder();
-        var next = 0;
-        for (var i = 0; i < format.Length; i++)
-        {
-            if (format[i] != '%')
-            {
-                result.Append(format[i]);
-                continue;
-            }
-
-            var leftAlign = false;
-            var zeroPad = false;
-            i++;
-            for (; i < format.Length && format[i] is '-' or '0' or '+' or ' ' or '#'; i++)
-            {
-                leftAlign |= format[i] == '-';
-                zeroPad |= format[i] == '0';
-            }
-
-            var width = ReadNumber(format, ref i);
-            int? precision = null;
-            if (i < format.Length && format[i] == '.')
-            {
-                i++;
-                precision = ReadNumber(format, ref i) ?? 0;
-            }
-
-            if (i >= format.Length)
-            {
-                result.Append("%!(NOVERB)");
-                break;
-            }
-
-            var verb = format[i];
-            if (verb == '%')
-            {
-                result.Append('%');
-                continue;
-            }
-
-            if (next >= args.Count)
-            {
-                result.Append($"%!{verb}(MISSING)");
-                continue;
-            }
-
-            var formatted = FormatVerb(verb, args[next++], precision);
-            if (width is { } w && formatted.Length < w)
-            {
-                formatted = leftAlign ? formatted.PadRight(w) : formatted.PadLeft(w, zeroPad ? '0' : ' ');
-            }
-
-            result.Append(formatted);
-        }
-
-        if (next < args.Count)
-        {
-            result.Append("%!(EXTRA ").Append(string.Join(", ", args.Skip(next).Select(a => $"{TypeName(a)}={Print(a)}"))).Append(')');
-        }
-
-        return result.ToString();
-    }
-
-    private static int? ReadNumber(string format, ref int i)
-    {
-        var start = i;
-        while (i < format.Length && char.IsAsciiDigit(format[i])) i++;
-        return i > start ? int.Parse(format.AsSpan(start, i - start), CultureInfo.InvariantCulture) : null;
-    }
-
-    private static string FormatVerb(char verb, object? arg, int? precision)
-    {
-        var integer = AsInteger(arg);
-        switch (verb)
-        {
-            case 'v':
-                return Print(arg);
-            case 's' when arg is not bool && !IsInteger(arg):
-                var text = Print(arg);
-                return precision is { } p && p < text.Length ? text[..p] : text;
-            case 'd' when integer is not null:
-                return integer.Value.ToString(CultureInfo.InvariantCulture);
-            case 'q' when arg is string s:
-                return Quote(s);
-            case 'q' when integer is not null:
-                return "'" + char.ConvertFromUtf32((int)integer.Value) + "'";
-            case 't' when arg is bool b:
-                return b ? "true" : "false";
-            case 'x' or 'X' when arg is string s:
-                var hex = Convert.ToHexString(Encoding.UTF8.GetBytes(s));
-                return verb == 'x' ? hex.ToLowerInvariant() : hex;
-            case 'x' or 'X' when integer is not null:
-                return integer.Value.ToString(verb == 'x' ? "x" : "X", CultureInfo.InvariantCulture);
-            case 'f' or 'F' when arg is double or float:
-                return Convert.ToDouble(arg, CultureInfo.InvariantCulture).ToString("F" + (precision ?? 6), CultureInfo.InvariantCulture);
-            case 'c' when integer is not null:
-                return char.ConvertFromUtf32((int)integer.Value);
-            default:
-                return $"%!{verb}({TypeName(arg)}={Print(arg)})";
-        }
-    }
 }

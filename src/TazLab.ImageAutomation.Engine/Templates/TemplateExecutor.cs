@@ -38,7 +38,7 @@ internal sealed class TemplateExecutor(object? data)
                 var value = EvaluatePipeline(dot, action.Pipeline, declare: true);
                 if (action.Pipeline.Variables.Count == 0)
                 {
-                    output.Append(GoValues.Print(value));
+                    output.Append(GoFormat.Sprint(value));
                 }
 
                 break;
@@ -90,7 +90,7 @@ internal sealed class TemplateExecutor(object? data)
             string => throw new TemplateException(branch.Position, $"range can't iterate over {value}"),
             IEnumerable list => list.Cast<object?>().Select((e, i) => ((object?)(long)i, e)).ToList(),
             _ when GoValues.AsInteger(value) is { } count => Enumerable.Range(0, (int)Math.Max(0, count)).Select(i => ((object?)(long)i, (object?)(long)i)).ToList(),
-            _ => throw new TemplateException(branch.Position, $"range can't iterate over {GoValues.Print(value)}"),
+            _ => throw new TemplateException(branch.Position, $"range can't iterate over {GoFormat.Sprint(value)}"),
         };
 
         var mark = variables.Count;
@@ -257,14 +257,17 @@ internal sealed class TemplateExecutor(object? data)
                 return NoValue.Instance;
             case null:
                 throw new TemplateException(node.Position, $"at <{Describe(node)}>: nil pointer evaluating interface {{}}.{name}");
-            case IDictionary map:
+            case IDictionary map when GoTypes.Generic(map.GetType(), typeof(IDictionary<,>)) is not { } types || types[0] == typeof(string):
                 return map.Contains(name) ? map[name] : NoValue.Instance;
+            case IGoStruct structure when GoTypes.TryGetField(structure, name, out var field):
+                return field;
         }
 
-        var property = receiver.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
+        // Go methods (.Changed.Changes, .Changed.Objects) are properties here.
+        var property = receiver is IDictionary ? null : receiver.GetType().GetProperty(name, BindingFlags.Public | BindingFlags.Instance);
         return property is not null && property.GetIndexParameters().Length == 0
             ? property.GetValue(receiver)
-            : throw new TemplateException(node.Position, $"at <{Describe(node)}>: can't evaluate field {name} in type {GoValues.TypeName(receiver)}");
+            : throw new TemplateException(node.Position, $"at <{Describe(node)}>: can't evaluate field {name} in type {GoTypes.NameOf(receiver)}");
     }
 
     private static string Describe(Node node) => node switch
@@ -273,7 +276,7 @@ internal sealed class TemplateExecutor(object? data)
         VariableNode variable => variable.Name + string.Concat(variable.Fields.Select(f => "." + f)),
         ChainNode chain => "(...)" + string.Concat(chain.Fields.Select(f => "." + f)),
         DotNode => ".",
-        LiteralNode literal => GoValues.Print(literal.Value),
+        LiteralNode literal => GoFormat.Sprint(literal.Value),
         _ => node.GetType().Name,
     };
 }

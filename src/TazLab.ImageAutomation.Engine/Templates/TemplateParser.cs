@@ -223,19 +223,8 @@ internal sealed class TemplateParser
             || (text[position] is '-' or '+' && text[position - 1] is 'e' or 'E' or 'p' or 'P'))) position++;
         var literal = text[start..position];
         var digits = literal.Replace("_", "");
-        var negative = digits.StartsWith('-');
-        var unsigned = digits.TrimStart('-', '+');
-        object? value = null;
-        if (unsigned.StartsWith("0x", StringComparison.OrdinalIgnoreCase)
-            && long.TryParse(unsigned[2..], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hex))
-        {
-            value = negative ? -hex : hex;
-        }
-        else if (long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
-        {
-            value = integer;
-        }
-        else if (double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
+        object? value = GoInteger(digits);
+        if (value is null && double.TryParse(digits, NumberStyles.Float, CultureInfo.InvariantCulture, out var real))
         {
             value = real;
         }
@@ -243,6 +232,34 @@ internal sealed class TemplateParser
         return value is null
             ? throw new TemplateException(start, $"bad number syntax: \"{literal}\"")
             : new Token(TokenKind.Literal, start, literal, [], value, attached);
+    }
+
+    /// <summary>Go's <c>strconv.ParseInt(s, 0, 64)</c>: a sign, then <c>0x</c>, <c>0o</c>, <c>0b</c> (either case) or a leading <c>0</c> (octal), or decimal.</summary>
+    private static long? GoInteger(string digits)
+    {
+        var negative = digits.StartsWith('-');
+        var unsigned = digits.TrimStart('-', '+');
+        var (radix, rest) = unsigned.Length >= 3 && unsigned[0] == '0' && char.ToLowerInvariant(unsigned[1]) is 'x' or 'o' or 'b'
+            ? (char.ToLowerInvariant(unsigned[1]) switch { 'x' => 16, 'o' => 8, _ => 2 }, unsigned[2..])
+            : unsigned.Length > 1 && unsigned[0] == '0' ? (8, unsigned[1..]) : (10, unsigned);
+        if (rest.Length == 0)
+        {
+            return null;
+        }
+
+        long magnitude = 0;
+        foreach (var c in rest)
+        {
+            var digit = c switch { >= '0' and <= '9' => c - '0', >= 'a' and <= 'f' => c - 'a' + 10, >= 'A' and <= 'F' => c - 'A' + 10, _ => 99 };
+            if (digit >= radix || magnitude > (long.MaxValue - digit) / radix)
+            {
+                return null;
+            }
+
+            magnitude = magnitude * radix + digit;
+        }
+
+        return negative ? -magnitude : magnitude;
     }
 
     private string LexQuoted(ref int position, char quote)
