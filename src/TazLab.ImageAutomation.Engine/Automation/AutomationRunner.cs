@@ -197,8 +197,9 @@ public sealed class AutomationRunner(TagSource tags)
             {
                 return Fail(automation, e);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or LibGit2SharpException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // Whatever breaks one automation (a file system error, libgit2) must not stop the others.
                 return Fail(automation, new AutomationException(ErrorKind.InvalidOperation, "AutomationFailed",
                     $"Automation {Id} failed: {e.Message}", automation.File, "See the inner error.", e));
             }

@@ -83,12 +83,35 @@ public static partial class FluxObjectReader
             }
         }
 
-        return new FluxObjectSet(repositories, ResolveRepositories(policies, repositories, problems), automations, problems);
+        repositories = Unique(repositories, problems);
+        return new FluxObjectSet(repositories, ResolveRepositories(Unique(policies, problems), repositories, problems), Unique(automations, problems), problems);
     }
 
     /// <summary>Flux's duration syntax for <c>spec.interval</c> (<paramref name="allowHours"/>: <c>spec.timeout</c> has no <c>h</c>).</summary>
     public static bool IsDuration(string value, bool allowHours = true) =>
         allowHours ? DurationPattern().IsMatch(value) : TimeoutPattern().IsMatch(value);
+
+    /// <summary>The first object of each kind, namespace and name; a later one of the same name is an error (Kubernetes keeps one).</summary>
+    private static List<T> Unique<T>(List<T> objects, List<AutomationException> problems) where T : FluxObject
+    {
+        var first = new Dictionary<(string, string), T>();
+        var unique = new List<T>();
+        foreach (var item in objects)
+        {
+            if (first.TryGetValue((item.Namespace, item.Name), out var earlier))
+            {
+                var location = new FluxObjectLocation(item.File, item.RelativePath, item.DocumentIndex, item.Line, item.Kind, item.Name, item.Namespace, "metadata.name");
+                problems.Add(Problem(location, item.Line, $"is already used by the {item.Kind} at {earlier.RelativePath}:{earlier.Line}",
+                    "Give each object of a kind its own name within its namespace."));
+                continue;
+            }
+
+            first[(item.Namespace, item.Name)] = item;
+            unique.Add(item);
+        }
+
+        return unique;
+    }
 
     /// <summary>Each policy with its repository's image; a policy whose repository is not among the objects is an error.</summary>
     private static List<ImagePolicy> ResolveRepositories(List<ImagePolicy> policies, List<ImageRepository> repositories, List<AutomationException> problems)

@@ -198,6 +198,20 @@ public sealed class FluxObjectReaderTests : IDisposable
     }
 
     [Fact]
+    public void ASecondObjectOfTheSameKindAndNameIsAnError()
+    {
+        Write("a.yaml", Repository + "\n---\n" + Policy + "\n");
+        Write("b.yaml", Repository.Replace("ghcr.io/org/app", "ghcr.io/org/other") + "\n");
+
+        var set = FluxObjectReader.Read(root);
+
+        Assert.Equal("ghcr.io/org/app", Assert.Single(set.Repositories).Image);
+        var error = Assert.Single(set.Problems);
+        Assert.Contains("b.yaml, document 0 (ImageRepository apps/app): metadata.name (line 1) is already used by the ImageRepository at a.yaml:1", error.Message);
+        Assert.Single(set.Policies);
+    }
+
+    [Fact]
     public void InvalidYamlIsReportedWithItsLineAndTheDocumentsBeforeItStillCount()
     {
         Write("app.yaml", Repository + "\n---\nkey: [unclosed\n");
