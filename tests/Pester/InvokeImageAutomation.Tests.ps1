@@ -117,6 +117,22 @@ Describe 'Invoke-ImageAutomation' {
         { Invoke-ImageAutomation $repository.Clone -RegistryMirror $mirror -ErrorAction Stop } | Should -Throw
     }
 
+    It 'a registry that fails for one image leaves the other automations committing' {
+        $repository = New-SeedRepository -Edit {
+            param($files)
+            $key = 'infrastructure/automation/mnemosyne-mcp/automation.yaml'
+            $files[$key] = $files[$key] -replace 'image: tazzo/mnemosyne-mcp', 'image: tazzo/not-pushed'
+            $files
+        }
+
+        $results = Invoke-ImageAutomation $repository.Clone -RegistryMirror $mirror -Push -ErrorVariable errors -ErrorAction SilentlyContinue
+
+        $results.Status | Should -Be Pushed, Pushed, Failed, Pushed -Because 'policies that fail are left out, as Flux keeps only policies with a latest ref'
+        ($results | Where-Object Name -eq mnemosyne-mcp).Policies.Where({ $_.Policy -eq 'flux-system:mnemosyne-mcp' }).Error | Should -BeLike '*tazzo/not-pushed*'
+        $errors.FullyQualifiedErrorId | Sort-Object -Unique | Should -BeLike 'RegistryRepositoryNotFound,*'
+        (Get-OriginLog $repository).Count | Should -Be 4
+    }
+
     It 'refuses a downgrade with a warning, and applies it with -AllowDowngrade' {
         $repository = New-SeedRepository -Edit {
             param($files)
@@ -175,6 +191,27 @@ Describe 'Invoke-ImageAutomation' {
         $results[1].Status | Should -Be Failed
         $errors[0].ErrorDetails.RecommendedAction | Should -Be 'Give a path inside the repository, relative to its root. (set with spec.update.path in infrastructure/automation/hugo-wiki/automation.yaml)'
         $results[2].Status | Should -Be Committed
+    }
+
+    It 'signs with -SigningKey an automation whose signingKey Secret cannot be read here, and fails it without one' {
+        $repository = New-SeedRepository -Edit {
+            param($files)
+            $key = 'infrastructure/automation/hugo-blog/automation.yaml'
+            $files[$key] = $files[$key] -replace '        name: fluxcdbot', "        name: fluxcdbot`n      signingKey:`n        type: ssh`n        secretRef:`n          name: signing"
+            $files
+        }
+        $key = Join-Path $repository.Root signing
+        & ssh-keygen -q -t ed25519 -N '' -C test -f $key
+        if ($LASTEXITCODE) { throw 'ssh-keygen failed' }
+
+        $unsigned = Invoke-ImageAutomation $repository.Clone -Name hugo-blog -RegistryMirror $mirror -ErrorVariable errors -ErrorAction SilentlyContinue
+        $unsigned.Status | Should -Be Failed
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'AutomationSigningKeyMissing,*'
+        Invoke-Git -C $repository.Clone status --porcelain | Should -BeNullOrEmpty
+
+        $signed = Invoke-ImageAutomation $repository.Clone -Name hugo-blog -RegistryMirror $mirror -SigningKey $key
+        $signed.Status | Should -Be Committed
+        (Invoke-Git -C $repository.Clone cat-file commit HEAD) -join "`n" | Should -BeLike '*-----BEGIN SSH SIGNATURE-----*'
     }
 
     It 'clones a -Url into a temporary folder, pushes, and deletes the clone' {
