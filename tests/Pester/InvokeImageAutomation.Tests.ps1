@@ -87,7 +87,7 @@ Describe 'Invoke-ImageAutomation' {
         $repository = New-SeedRepository
         $head = Invoke-Git -C $repository.Origin rev-parse master
 
-        $results = Invoke-ImageAutomation $repository.Clone -RegistryMirror $mirror -Push -WhatIf
+        $results = Invoke-ImageAutomation $repository.Clone -AutomationPath infrastructure/automation -RegistryMirror $mirror -Push -WhatIf
 
         $results.Status | Should -Be WouldCommit, WouldCommit, WouldCommit, WouldCommit
         $results.Message[0..2] | Should -Be $expectedMessages[0..2]

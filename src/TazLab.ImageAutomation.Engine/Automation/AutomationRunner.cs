@@ -16,7 +16,7 @@ namespace TazLab.ImageAutomation.Engine.Automation;
 /// <param name="RepositoryPath">A folder inside the working copy.</param>
 public sealed record AutomationRunRequest(string RepositoryPath)
 {
-    /// <summary>Where the Flux objects are, relative to the repository root; empty reads the whole repository.</summary>
+    /// <summary>Where the Flux objects are, relative to the repository root (or absolute, inside it); empty reads the whole repository.</summary>
     public string AutomationPath { get; init; } = "";
 
     /// <summary>Only these automations (<c>name</c> or <c>namespace/name</c>); empty runs them all.</summary>
@@ -82,7 +82,8 @@ public sealed class AutomationRunner(TagSource tags)
     {
         var log = new BufferedEngineLog();
         var root = GitAutomation.FindWorkingCopy(request.RepositoryPath);
-        var objectsPath = ContainedPath(root, request.AutomationPath)
+        var automationPath = Path.IsPathRooted(request.AutomationPath) ? Path.GetRelativePath(root, request.AutomationPath) : request.AutomationPath;
+        var objectsPath = ContainedPath(root, automationPath)
             ?? throw new AutomationException(ErrorKind.InvalidArgument, "AutomationPathOutsideRepository",
                 $"The automation path '{request.AutomationPath}' is outside the repository at '{root}'.", request.AutomationPath,
                 "Give a path inside the repository.");
