@@ -30,7 +30,8 @@ public static partial class FluxObjectReader
     /// <summary>A file is read whole: anything above this is not a manifest.</summary>
     public const long MaxFileSize = 10 * 1024 * 1024;
 
-    private const int MaxExclusionListItems = 25;
+    /// <summary>Collections nested deeper than this are refused (Kubernetes manifests rarely pass 20).</summary>
+    public const int MaxNesting = 256;
 
     /// <param name="path">A directory (walked, links to directories not followed, <c>.git</c> skipped) or one file.</param>
     /// <param name="relativeTo">The directory that <see cref="FluxObject.RelativePath"/> is relative to (default: <paramref name="path"/>).</param>
@@ -159,8 +160,17 @@ public static partial class FluxObjectReader
         var stream = new YamlStream();
         try
         {
-            using var text = new StreamReader(file);
-            stream.Load(text);
+            var text = File.ReadAllText(file);
+            if (DeepestNesting(text) > MaxNesting)
+            {
+                // YamlStream builds its tree recursively: a hostile file could overflow the stack and end the process.
+                problems.Add(new AutomationException(ErrorKind.LimitsExceeded, "FluxObjectFileTooDeep",
+                    $"'{relative}' nests collections more than {MaxNesting} levels deep; it was not read.",
+                    new FluxObjectLocation(file, relative, 0, 0, "", "", "", ""), "A manifest never nests that deep; check the file."));
+                return documents;
+            }
+
+            stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
@@ -184,6 +194,33 @@ public static partial class FluxObjectReader
         }
 
         return documents;
+    }
+
+    /// <summary>The deepest collection nesting, from the parser's events (no tree, no recursion); stops at a syntax error, which the load reports.</summary>
+    private static int DeepestNesting(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        int depth = 0, deepest = 0;
+        try
+        {
+            while (parser.MoveNext() && deepest <= MaxNesting)
+            {
+                switch (parser.Current)
+                {
+                    case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                        deepest = Math.Max(deepest, ++depth);
+                        break;
+                    case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                        depth--;
+                        break;
+                }
+            }
+        }
+        catch (YamlException)
+        {
+        }
+
+        return deepest;
     }
 
     internal static AutomationException Problem(FluxObjectLocation location, int line, string problem, string hint) =>

@@ -212,6 +212,18 @@ public sealed class FluxObjectReaderTests : IDisposable
     }
 
     [Fact]
+    public void AFileNestedDeeperThanAnyManifestIsRefusedInsteadOfOverflowingTheStack()
+    {
+        Write("deep.yaml", "a: " + new string('[', 100_000) + new string(']', 100_000) + "\n");
+        Write("app.yaml", Repository + "\n");
+
+        var set = FluxObjectReader.Read(root);
+
+        Assert.Equal("FluxObjectFileTooDeep", Assert.Single(set.Problems).ErrorId);
+        Assert.Single(set.Repositories);
+    }
+
+    [Fact]
     public void InvalidYamlIsReportedWithItsLineAndTheDocumentsBeforeItStillCount()
     {
         Write("app.yaml", Repository + "\n---\nkey: [unclosed\n");
