@@ -15,6 +15,8 @@
         'Update-ImageSetter'
         'Get-ImageSetter'
         'Submit-AutomationCommit'
+        'Get-ImageAutomation'
+        'Invoke-ImageAutomation'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

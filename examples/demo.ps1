@@ -1,10 +1,11 @@
 <#
 .SYNOPSIS
-    Runs the seed's three image automations on the shipped examples: no server, no network.
+    Runs the sample GitOps repository's own Flux objects with Invoke-ImageAutomation: no server, no network.
 .DESCRIPTION
-    Tags come from the OCI image layouts under examples/registry (one per image); the GitOps repository is a copy of
-    examples/gitops, committed to a temporary bare 'origin' and cloned, as Flux would. Each app's pipeline selects the
-    newest build, rewrites its marked image line, commits and pushes. The script prints the commits and the diff.
+    examples/gitops holds the seed's three automations (hugo-blog, hugo-wiki, mnemosyne-mcp) and a semver one on a
+    ghcr.io image with a HelmRelease (tazlab-docs). It is committed to a temporary bare 'origin' and cloned, as Flux
+    would. Tags come from the OCI image layouts under examples/registry, given as registry mirrors, so the objects
+    run unedited. The first run commits and pushes one commit per automation; the second commits nothing.
 #>
 param(
     # The built module folder (build.ps1 passes out/TazLab.ImageAutomation).
@@ -32,31 +33,32 @@ try {
     git clone --quiet --bare $seed $origin
     git clone --quiet $origin $clone
 
-    $apps = @(
-        @{ App = 'hugo-blog'; Image = 'tazzo/tazlab-blog'; Prefix = 'blog' }
-        @{ App = 'hugo-wiki'; Image = 'tazzo/tazlab-wiki'; Prefix = 'wiki' }
-        @{ App = 'mnemosyne-mcp'; Image = 'tazzo/mnemosyne-mcp'; Prefix = 'mcp' }
-    )
-    foreach ($app in $apps) {
-        Write-Host "`n== $($app.App): tags of $($app.Image) from an OCI layout ==" -ForegroundColor Cyan
-        $layout = Join-Path $examples "registry/$($app.Image)"
-        $commit = Get-RegistryTag -Image "ocidir://$layout" |
-            Select-ImagePolicyTag -Policy "flux-system:$($app.App)" -Pattern "^$($app.Prefix)-(?P<value>[0-9]+)-.*$" -Extract '$value' -Numerical |
-            Tee-Object -Variable selection |
-            Update-ImageSetter -Path (Join-Path $clone "apps/base/$($app.App)") |
-            Tee-Object -Variable changes |
-            Submit-AutomationCommit -RepositoryPath $clone -AuthorName fluxcdbot -AuthorEmail fluxcdbot@tazlab.net `
-                -Message "chore: self-update $($app.App) image [skip ci]" -Push
-        Write-Host "selected  $($selection.Tag)  ($($selection.MatchedCount) of $($selection.CandidateCount) tags match policy $($selection.Policy))"
-        foreach ($change in $changes) { Write-Host "changed   $($change.RelativePath):$($change.Line)  $($change.OldValue) -> $($change.NewValue)" }
-        Write-Host "committed $($commit.Summary): $($commit.Message)"
+    # Docker Hub and ghcr.io images, served from OCI layouts on disk (<directory>/<repository>).
+    $mirror = @{
+        'docker.io' = "ocidir://$(Join-Path $examples registry)"
+        'ghcr.io'   = "ocidir://$(Join-Path $examples registry/ghcr.io)"
     }
 
-    Write-Host "`n== Commits on origin/master ==" -ForegroundColor Cyan
+    Write-Host "`n== The repository's Flux objects ==" -ForegroundColor Cyan
+    Get-ImageAutomation -Path (Join-Path $clone infrastructure/automation) | Format-Table | Out-Host
+
+    Write-Host "== Invoke-ImageAutomation $clone -RegistryMirror `$mirror -Push ==" -ForegroundColor Cyan
+    $results = Invoke-ImageAutomation $clone -RegistryMirror $mirror -Push
+    $results | Format-Table | Out-Host
+    foreach ($result in $results) {
+        Write-Host "$($result.Namespace)/$($result.Name): $($result.Summary)" -ForegroundColor Green
+        Write-Host "$($result.Message.TrimEnd())`n"
+    }
+
+    Write-Host "== Commits on origin/master ==" -ForegroundColor Cyan
     git -C $origin log --format='%h %an <%ae> %s' master | Out-Host
     Write-Host "`n== What automation changed (every other byte of each file is untouched) ==" -ForegroundColor Cyan
-    git -C $clone --no-pager diff --stat HEAD~3 HEAD | Out-Host
-    git -C $clone --no-pager diff HEAD~3 HEAD | Out-Host
+    $results.Diffs.Diff | Out-Host
+
+    Write-Host "== A second run: everything is up to date, nothing is committed ==" -ForegroundColor Cyan
+    $again = Invoke-ImageAutomation $clone -RegistryMirror $mirror -Push
+    $again | Format-Table | Out-Host
+    if ($again.Status | Where-Object { $_ -ne 'UpToDate' }) { throw 'The second run should have committed nothing.' }
 }
 finally {
     Remove-Item $work -Recurse -Force -ErrorAction Ignore

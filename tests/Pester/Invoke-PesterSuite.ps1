@@ -18,7 +18,8 @@ $env:TAZLAB_MODULE_PATH = $ModulePath
 $env:TAZLAB_TOOLS_PATH = $ToolsPath
 
 $configuration = New-PesterConfiguration
-$configuration.Run.Path = $PSScriptRoot
+# The examples' own Pester tests run too, so what the README shows keeps working.
+$configuration.Run.Path = @($PSScriptRoot, (Join-Path $PSScriptRoot '../../examples'))
 $configuration.Run.PassThru = $true
 $configuration.Output.Verbosity = 'Normal'
 $result = Invoke-Pester -Configuration $configuration

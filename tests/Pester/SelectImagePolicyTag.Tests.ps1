@@ -152,8 +152,8 @@ Describe 'Select-ImagePolicyTag' {
 
         It 'rejects an order that is not Asc or Desc, listing both' {
             $thrown = { Select-ImagePolicyTag -Tag 'a' -Alphabetical -Order Sideways } | Should -Throw -PassThru
-            $thrown.FullyQualifiedErrorId | Should -BeLike 'CannotConvertArgumentNoMessage,*'
-            $thrown.Exception.Message | Should -Match 'Sideways(.|\n)*Asc, Desc'
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'ParameterArgumentValidationError,*'
+            $thrown.Exception.Message | Should -Match 'Sideways(.|\n)*Asc,Desc'
         }
 
         It 'has no order for semver, as Flux' {

@@ -61,12 +61,13 @@ Describe 'Update-ImageSetter' {
         $verbose.Message | Should -Contain "apps/team/deployment.yaml:11: marker 'team:web' names no policy in the input; left alone."
     }
 
-    It 'writes and emits nothing with -WhatIf' {
+    It 'writes nothing with -WhatIf, yet emits the changes it would make' {
         $before = Get-ChildItem $root -Recurse -File | ForEach-Object { Get-FileHash $_ }
 
         $output = $web, $api | Update-ImageSetter -Path $root -WhatIf
 
-        $output | Should -BeNullOrEmpty
+        $output.NewValue | Should -Contain 'ghcr.io/org/web:1.1.0' -Because 'a whole pipeline can be dry-run'
+        $output.Written | Should -Not -Contain $true
         Get-ChildItem $root -Recurse -File | ForEach-Object { Get-FileHash $_ } | ForEach-Object Hash | Should -Be $before.Hash
     }
 
@@ -101,7 +102,7 @@ Describe 'Update-ImageSetter' {
     It 'skips files above -MaxFileSize with a warning' {
         $warnings = $web | Update-ImageSetter -Path $root -MaxFileSize 100 3>&1 | Where-Object { $_ -is [Management.Automation.WarningRecord] }
 
-        $warnings.Message | Should -Contain 'apps/web/deployment.yaml: above the 100-byte limit (-MaxFileSize); skipped.'
+        $warnings.Message | Should -Contain 'apps/web/deployment.yaml: above the 100-byte file size limit; skipped.'
         Get-Text "$root/apps/web/deployment.yaml" | Should -Match 'web:1\.0\.0'
     }
 

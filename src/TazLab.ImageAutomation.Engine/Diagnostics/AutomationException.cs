@@ -38,4 +38,7 @@ public sealed class AutomationException : Exception
     public string ErrorId { get; }
     public object? Target { get; }
     public string? RecommendedAction { get; }
+
+    /// <summary>The settings <see cref="RecommendedAction"/> refers to, for the caller to name as its user sets them.</summary>
+    public IReadOnlyList<Setting> Settings { get; init; } = [];
 }

@@ -59,5 +59,6 @@ internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
                 ? $"failed to parse invalid numeric value '{value}': a numerical policy needs every tag to be a number"
                 : $"failed to parse invalid numeric value '{value}' extracted from the tag '{tag}': a numerical policy needs every extracted value to be a number",
             tag ?? value,
-            "Use -Pattern (and -Extract) to keep only numeric tags or their numeric part, e.g. -Pattern '^build-(?P<n>[0-9]+)$' -Extract '$n'.");
+            "Filter the tags with a pattern (and extract) that keeps only numeric tags or their numeric part, e.g. pattern '^build-(?P<n>[0-9]+)$' with extract '$n'.")
+        { Settings = [Setting.TagFilter] };
 }

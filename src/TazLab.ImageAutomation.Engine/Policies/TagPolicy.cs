@@ -22,6 +22,9 @@ public sealed class TagPolicy
     {
         Kind = kind;
         Order = order;
+        Range = kind == PolicyKind.SemVer ? semVerRange : null;
+        Pattern = pattern ?? "";
+        Extract = extract ?? "";
         ordering = kind switch
         {
             PolicyKind.SemVer => new SemVerOrdering(SemVerRange.Parse(semVerRange ?? throw new AutomationException(
@@ -39,6 +42,46 @@ public sealed class TagPolicy
 
     public PolicyKind Kind { get; }
     public PolicyOrder Order { get; }
+    /// <summary>The semver range, for SemVer policies.</summary>
+    public string? Range { get; }
+    public string Pattern { get; }
+    public string Extract { get; }
+
+    public override string ToString() => Describe(Kind, Order, Range, Pattern);
+
+    /// <summary>
+    /// True when this policy orders <paramref name="proposed"/> strictly below <paramref name="current"/>: moving a marker
+    /// from current to proposed would be a downgrade (a registry that returned a partial list, a retagged image).
+    /// False when either is not a candidate of the policy, or they rank equal.
+    /// </summary>
+    public bool IsDowngrade(string current, string proposed)
+    {
+        if (current == proposed)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Select([current, proposed]).Tag == current && Select([proposed, current]).Tag == current;
+        }
+        catch (AutomationException)
+        {
+            return false; // a value the policy cannot order (a non-number for numerical) is no evidence of a downgrade
+        }
+    }
+
+    /// <summary>How messages name a policy: <c>semver range '^1.0'</c>, <c>numerical order Asc with pattern '…'</c>.</summary>
+    public static string Describe(PolicyKind kind, PolicyOrder order, string? semVerRange, string? pattern)
+    {
+        var choice = kind switch
+        {
+            PolicyKind.SemVer => $"semver range '{semVerRange}'",
+            PolicyKind.Alphabetical => $"alphabetical order {order}",
+            _ => $"numerical order {order}",
+        };
+        return string.IsNullOrEmpty(pattern) ? choice : $"{choice} with pattern '{pattern}'";
+    }
 
     /// <summary>Flux's <c>order</c> field: empty means Asc; <c>asc</c>/<c>desc</c> in any case.</summary>
     public static PolicyOrder ParseOrder(string? order) => order?.ToUpperInvariant() switch

@@ -24,7 +24,7 @@ public static class OciLayoutSource
     /// <param name="exclusion">Tags to drop; null means Flux's default (cosign signatures).</param>
     public static IReadOnlyList<ListedTag> ListTags(string image, string layoutPath, TagExclusion? exclusion = null)
     {
-        exclusion ??= new TagExclusion(null);
+        exclusion ??= TagExclusion.Default;
         var indexPath = Path.Combine(layoutPath, "index.json");
         if (!File.Exists(indexPath))
         {

@@ -57,7 +57,7 @@ public sealed partial class RegistryClient
         public AutomationException TimedOut(TimeSpan timeout) =>
             new(ErrorKind.OperationTimeout, "RegistryTimeout",
                 $"Registry {Subject.Name} did not finish answering for '{Image.Original}' within {timeout.TotalSeconds:0.#} s.",
-                Image.Original, "Raise -TimeoutSec, or check the registry's health.");
+                Image.Original, "Raise the registry timeout, or check the registry's health.") { Settings = [Setting.RegistryTimeout] };
 
         /// <summary>
         /// Sends one request, answering an authentication challenge when the registry raises one, and falling back
@@ -175,7 +175,8 @@ public sealed partial class RegistryClient
             {
                 throw new AutomationException(ErrorKind.AuthenticationError, "RegistryRealmInsecure",
                     $"Registry {Subject.Name} wants credentials sent to the plain-HTTP token service {realm.GetLeftPart(UriPartial.Path)}; refused.",
-                    Image.Original, "Use a registry whose token service is HTTPS, or pass -AllowInsecureHttp if you accept sending the password unencrypted.");
+                    Image.Original, "Use a registry whose token service is HTTPS, or allow plain HTTP if you accept sending the password unencrypted.")
+                { Settings = [Setting.InsecureHttp] };
             }
 
             Log.Verbose($"Token for {string.Join(" ", scopes)} from {realm.GetLeftPart(UriPartial.Path)} ({(Credential is null ? "anonymous" : Credential.ToString())}).");
@@ -264,8 +265,9 @@ public sealed partial class RegistryClient
                 return new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
                     $"The token service {service} of registry {Subject.Name} refused {(Credential is null ? "anonymous access" : Credential.ToString())} for '{Image.Original}' ({(int)response.Status} {response.Message.ReasonPhrase}).",
                     Image.Original, Credential is null
-                        ? "Pass -Credential, or log in with 'docker login' so config.json holds credentials for this registry."
-                        : "Check the user name and password or token.");
+                        ? "Give a registry credential, or log in with 'docker login' so config.json holds credentials for this registry."
+                        : "Check the user name and password or token.")
+                { Settings = [Setting.RegistryCredential] };
             }
 
             return Failure(this, response, "get a token to read");

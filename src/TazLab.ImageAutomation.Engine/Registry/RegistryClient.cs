@@ -33,26 +33,26 @@ public sealed partial class RegistryClient
     private readonly ConcurrentDictionary<string, bool> refusedCredentials = new(StringComparer.OrdinalIgnoreCase);
     private readonly Lazy<DockerConfigCredentials?> dockerConfig;
 
-    /// <exception cref="AutomationException">An exclusion pattern, mirror URL or CA file is invalid.</exception>
+    /// <exception cref="AutomationException">A mirror URL or CA file is invalid.</exception>
     public RegistryClient(RegistryOptions? options = null)
     {
         this.options = options ?? new RegistryOptions();
-        Exclusion = new TagExclusion(this.options.ExcludePatterns);
         mirrors = new RegistryMirrors(this.options.Mirrors, this.options.AllowInsecureHttp);
         transport = RegistryTransport.For(this.options);
         dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
     }
 
-    /// <summary>The exclusion list in force (<see cref="RegistryOptions.ExcludePatterns"/> or Flux's default).</summary>
-    public TagExclusion Exclusion { get; }
-
     /// <summary>
-    /// Every tag of <paramref name="image"/> minus the excluded ones, each once, in ordinal order
-    /// (registries return directory order or oldest-first, so their order means nothing).
+    /// Every tag of <paramref name="image"/> minus those Flux's default exclusion list drops (cosign signatures), each once,
+    /// in ordinal order (registries return directory order or oldest-first, so their order means nothing).
     /// </summary>
-    public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, IEngineLog? log, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, IEngineLog? log, CancellationToken cancellationToken) =>
+        ListTagsAsync(image, TagExclusion.Default, log, cancellationToken);
+
+    /// <summary>Every tag of <paramref name="image"/> minus those <paramref name="exclusion"/> drops, each once, in ordinal order.</summary>
+    public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, TagExclusion exclusion, IEngineLog? log, CancellationToken cancellationToken)
     {
-        return await RunAsync(image, log, ListPagesAsync, cancellationToken).ConfigureAwait(false);
+        return await RunAsync(image, log, s => ListPagesAsync(s, exclusion), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -92,7 +92,7 @@ public sealed partial class RegistryClient
         }
     }
 
-    private async Task<IReadOnlyList<ListedTag>> ListPagesAsync(Session session)
+    private async Task<IReadOnlyList<ListedTag>> ListPagesAsync(Session session, TagExclusion exclusion)
     {
         var image = session.Image;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -128,7 +128,7 @@ public sealed partial class RegistryClient
                     // Not usable in an image reference: Nexus sends empty entries, Artifactory digests ("sha256:…").
                     invalid++;
                 }
-                else if (Exclusion.IsExcluded(tag))
+                else if (exclusion.IsExcluded(tag))
                 {
                     excluded++;
                 }
@@ -141,7 +141,7 @@ public sealed partial class RegistryClient
             next = NextPage(session, next, response);
         }
 
-        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", Exclusion.Patterns)})" : "")}."
+        session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", exclusion.Patterns)})" : "")}."
             + (invalid > 0 ? $" Dropped {invalid} entries that are not valid tag names." : ""));
         return seen.Order(StringComparer.Ordinal)
             .Select(tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null))
@@ -309,8 +309,9 @@ public sealed partial class RegistryClient
             HttpStatusCode.Unauthorized => new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
                 $"Could not {action} '{image}': {where} refused access {who} ({status}).", image,
                 session.Credential is null
-                    ? "Pass -Credential, or log in with 'docker login' so config.json holds credentials for this registry."
-                    : "Check the user name and password or token, and that it may pull this repository."),
+                    ? "Give a registry credential, or log in with 'docker login' so config.json holds credentials for this registry."
+                    : "Check the user name and password or token, and that it may pull this repository.")
+                { Settings = [Setting.RegistryCredential] },
             HttpStatusCode.Forbidden => new AutomationException(ErrorKind.PermissionDenied, "RegistryPermissionDenied",
                 $"Could not {action} '{image}': {where} denied access {who} ({status}).", image,
                 "Check that the account may pull this repository."),
@@ -319,7 +320,8 @@ public sealed partial class RegistryClient
                 "Check the image name (and tag) for typos, and that it was pushed to this registry."),
             HttpStatusCode.TooManyRequests => new AutomationException(ErrorKind.LimitsExceeded, "RegistryRateLimited",
                 $"Could not {action} '{image}': {where} is rate limiting requests ({status}) and still was after retries.", image,
-                "Wait and try again, list fewer images at once (-ThrottleLimit), or authenticate for a higher limit."),
+                "Wait and try again, list fewer images at once, or authenticate for a higher limit.")
+                { Settings = [Setting.RegistryConcurrency, Setting.RegistryCredential] },
             >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout => new AutomationException(ErrorKind.ConnectionError, "RegistryUnavailable",
                 $"Could not {action} '{image}': {where} answered {status}.", image, "The registry is failing; retry later."),
             _ => new AutomationException(ErrorKind.InvalidOperation, "RegistryRequestFailed",

@@ -7,7 +7,7 @@ namespace TazLab.ImageAutomation.Engine.Registry;
 /// <remarks><see cref="ToString"/> never shows the secret, so the credential is safe to format into messages.</remarks>
 public sealed class RegistryCredential
 {
-    public RegistryCredential(string username, string secret, string source = "-Credential", bool isIdentityToken = false)
+    public RegistryCredential(string username, string secret, string source = "the given credential", bool isIdentityToken = false)
     {
         ArgumentNullException.ThrowIfNull(username);
         ArgumentNullException.ThrowIfNull(secret);

@@ -21,7 +21,8 @@ internal sealed class RegistryMirrors
                 // The URL carries a password, so the message names only what is safe to show.
                 throw new AutomationException(ErrorKind.InvalidArgument, "InvalidRegistryMirror",
                     $"The mirror for registry '{registry}' has credentials in its URL ({mirror.Scheme}://…@{mirror.Authority}).", registry,
-                    "Remove the user and password from the URL; pass them with -Credential or docker login instead.");
+                    "Remove the user and password from the URL; give them as the registry credential or with docker login instead.")
+                { Settings = [Setting.RegistryMirror, Setting.RegistryCredential] };
             }
 
             if (mirror is null || (mirror.Scheme != Uri.UriSchemeHttps && mirror.Scheme != Uri.UriSchemeHttp)
@@ -29,14 +30,16 @@ internal sealed class RegistryMirrors
             {
                 throw new AutomationException(ErrorKind.InvalidArgument, "InvalidRegistryMirror",
                     $"The mirror '{url}' for registry '{registry}' is not an http(s)://host[:port] URL.", url,
-                    "Give each mirror as a base URL such as 'https://mirror.example:5000', without a path.");
+                    "Give each mirror as a base URL such as 'https://mirror.example:5000', without a path, or as ocidir://<directory>.")
+                { Settings = [Setting.RegistryMirror] };
             }
 
             if (mirror.Scheme == Uri.UriSchemeHttp && !allowInsecureHttp && !IsLoopback(mirror.Authority))
             {
                 throw new AutomationException(ErrorKind.InvalidArgument, "InsecureRegistryMirror",
                     $"The mirror '{url}' for registry '{registry}' is plain HTTP on a host that is not loopback.", url,
-                    "Use an https:// mirror, or pass -AllowInsecureHttp if you accept unencrypted traffic.");
+                    "Use an https:// mirror, or allow plain HTTP if you accept unencrypted traffic.")
+                { Settings = [Setting.RegistryMirror, Setting.InsecureHttp] };
             }
 
             byRegistry[Normalise(registry)] = mirror;
@@ -56,7 +59,7 @@ internal sealed class RegistryMirrors
             || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip));
     }
 
-    private static string Normalise(string registry)
+    internal static string Normalise(string registry)
     {
         var host = registry.Trim().TrimEnd('/');
         return DockerConfigCredentials.IsDockerHub(host.ToLowerInvariant()) ? ImageReference.DockerHubCanonicalHost : host;

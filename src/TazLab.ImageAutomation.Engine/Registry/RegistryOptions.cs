@@ -18,10 +18,8 @@ public sealed record RegistryOptions
     /// <summary>How long one image may take, all pages, token requests and retries included.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Exclusion regexes; null or empty means Flux's default <c>^.*\.sig$</c>.</summary>
-    public IReadOnlyList<string>? ExcludePatterns { get; init; }
-
-    /// <summary>Registry (<c>docker.io</c>, <c>ghcr.io</c>, <c>host:port</c>) → mirror base URL to list it from instead.</summary>
+    /// <summary>Registry (<c>docker.io</c>, <c>ghcr.io</c>, <c>host:port</c>) → mirror base URL to list it from instead.
+    /// <see cref="TagSource"/> also accepts <c>ocidir://&lt;directory&gt;</c>: one OCI layout per repository below it.</summary>
     public IReadOnlyDictionary<string, string>? Mirrors { get; init; }
 
     /// <summary>Tag-list pages followed per image before stopping with a warning.</summary>

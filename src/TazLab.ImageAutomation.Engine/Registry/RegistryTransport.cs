@@ -111,7 +111,8 @@ internal sealed class RegistryTransport
         request.Options.TryGetValue(CertificateProblem, out var problem)
             ? new(ErrorKind.ConnectionError, "RegistryCertificateUntrusted",
                 $"The TLS certificate of registry {subject.Name} is not trusted ({problem}) for image '{subject.Image}'.",
-                subject.Image, "Pass -CertificatePath with the CA certificate that signed it, or -SkipCertificateCheck to accept any certificate.")
+                subject.Image, "Trust the CA certificate that signed it, or skip the certificate check to accept any certificate.")
+                { Settings = [Setting.RegistryCertificate, Setting.SkipCertificateCheck] }
             : new(ErrorKind.ConnectionError, "RegistryUnreachable",
                 $"Cannot reach registry {subject.Name} for image '{subject.Image}': {e.Message}",
                 subject.Image, "Check that the registry is running and that the host and port are right.", e);
@@ -199,13 +200,14 @@ internal sealed class RegistryTransport
         {
             throw new AutomationException(ErrorKind.InvalidArgument, "CertificateFileInvalid",
                 $"Cannot read CA certificates from '{path}': {e.Message}", path,
-                "Give -CertificatePath a readable PEM or DER file holding the registry's CA certificate.", e);
+                "Give a readable PEM or DER file holding the registry's CA certificate.", e) { Settings = [Setting.RegistryCertificate] };
         }
 
         if (certificates.Count == 0)
         {
             throw new AutomationException(ErrorKind.InvalidArgument, "CertificateFileInvalid",
-                $"'{path}' holds no certificate.", path, "Give -CertificatePath a PEM or DER file holding the registry's CA certificate.");
+                $"'{path}' holds no certificate.", path, "Give a PEM or DER file holding the registry's CA certificate.")
+                { Settings = [Setting.RegistryCertificate] };
         }
 
         return certificates;

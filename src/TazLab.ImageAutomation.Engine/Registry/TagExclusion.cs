@@ -17,6 +17,10 @@ public sealed class TagExclusion
     public static readonly IReadOnlyList<string> DefaultPatterns = [@"^.*\.sig$"];
 
     private static readonly TimeSpan MatchTimeout = TimeSpan.FromSeconds(1);
+
+    /// <summary>Flux's default list, compiled once (declared after what its construction uses).</summary>
+    public static readonly TagExclusion Default = new(null);
+
     private readonly Regex[] patterns;
 
     /// <param name="patterns">The exclusion list; null or empty means the default, like Flux's <c>GetExclusionList</c>.</param>
@@ -42,7 +46,8 @@ public sealed class TagExclusion
         {
             throw new AutomationException(ErrorKind.InvalidArgument, "InvalidExcludePattern",
                 $"failed to compile regex '{pattern}': {e.Message}", pattern,
-                "Fix the -ExcludePattern regular expression (RE2 syntax: no back-references or look-around).", e);
+                "Fix the exclusion list's regular expression (RE2 syntax: no back-references or look-around).", e)
+            { Settings = [Setting.ExclusionList] };
         }
     }
 }

@@ -60,7 +60,8 @@ public static class AtomicFile
             {
                 throw new AutomationException(ErrorKind.PermissionDenied, "SetterFileReadOnly",
                     $"'{path}' is read-only; it was not updated.", path,
-                    "Make the file writable (chmod u+w) if it should be updated, or keep it out of -Path.");
+                    "Make the file writable (chmod u+w) if it should be updated, or keep it out of the update path.")
+                { Settings = [Setting.UpdatePath] };
             }
 
             if (expectedCurrent is not null && !File.ReadAllBytes(target).AsSpan().SequenceEqual(expectedCurrent))

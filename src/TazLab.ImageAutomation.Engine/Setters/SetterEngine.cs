@@ -7,7 +7,11 @@ using YamlDotNet.Core;
 namespace TazLab.ImageAutomation.Engine.Setters;
 
 /// <summary>What one pass over a tree found: the files to rewrite, and the files that could not be read.</summary>
-public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList<AutomationException> Problems);
+public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList<AutomationException> Problems)
+{
+    /// <summary>Values left alone because their policy orders the new value below the current one (see <see cref="SetterEngine.AllowDowngrade"/>).</summary>
+    public IReadOnlyList<SetterChange> RefusedDowngrades { get; init; } = [];
+}
 
 /// <summary>
 /// Flux's Setters strategy, as a minimal text edit: walk a tree once, find every marked scalar, and compute each
@@ -27,6 +31,10 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         ? maxFileSize
         : throw new ArgumentOutOfRangeException(nameof(maxFileSize), maxFileSize, $"Give a size from 1 to {MaxFileSizeLimit} bytes.");
 
+    /// <summary>Flux's behaviour: write the selected value even when the selecting policy orders it below the marker's
+    /// current value. Off by default: such a marker is left alone with a warning (a deviation from Flux).</summary>
+    public bool AllowDowngrade { get; init; }
+
     private sealed record ParsedFile(ScreenedFile File, string Text, bool HasBom, MarkerScanner.ScanResult Scan);
 
     /// <param name="root">An existing directory.</param>
@@ -41,15 +49,16 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
         var updates = new List<FileUpdate>();
         var problems = new List<AutomationException>();
+        var refused = new List<SetterChange>();
         foreach (var file in ParsedFiles(root, problems))
         {
-            if (PlanFile(file, policies) is { } update)
+            if (PlanFile(file, policies, refused) is { } update)
             {
                 updates.Add(update);
             }
         }
 
-        return new SetterPlan(updates, problems);
+        return new SetterPlan(updates, problems) { RefusedDowngrades = refused };
     }
 
     /// <summary>Every marker under <paramref name="root"/>, whether or not any policy is known for it.</summary>
@@ -73,7 +82,8 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         if (!Directory.Exists(fullRoot))
         {
             throw new AutomationException(ErrorKind.ObjectNotFound, "SetterPathNotFound",
-                $"'{root}' is not a directory.", root, "Give -Path as the directory holding the manifests.");
+                $"'{root}' is not a directory.", root, "Give the update path as the directory holding the manifests.")
+            { Settings = [Setting.UpdatePath] };
         }
 
         foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems))
@@ -133,7 +143,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         }
     }
 
-    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies)
+    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies, List<SetterChange> refused)
     {
         var relative = file.File.RelativePath;
         var edits = new List<(MarkedScalar Marker, string Text)>();
@@ -149,6 +159,14 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
             if (value == marker.Value)
             {
+                continue;
+            }
+
+            if (!AllowDowngrade && policy.IsDowngradeOf(suffix, marker.Value))
+            {
+                log.Warning($"{relative}:{marker.Line}: policy '{policy.Key}' ({policy.SelectedBy}) orders the proposed '{value}' below the current '{marker.Value}'; "
+                    + "the marker was left alone. Allow downgrades to apply it.");
+                refused.Add(new SetterChange(file.File.Path, relative, marker.Line, marker.Column, marker.Setter, marker.Value, value, IdentityOf(file, marker), policy));
                 continue;
             }
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Policies;
 using TazLab.ImageAutomation.Engine.Registry;
 
 namespace TazLab.ImageAutomation.Engine.Setters;
@@ -13,6 +14,31 @@ public sealed partial record SetterPolicy(string Key, string Image, string Tag, 
 {
     /// <summary>The namespace of a policy named without one, as in Flux's default install.</summary>
     public const string DefaultNamespace = "flux-system";
+
+    /// <summary>The policy that selected <see cref="Tag"/>, when known: markers are then never moved to a tag it orders lower.</summary>
+    public TagPolicy? SelectedBy { get; init; }
+
+    /// <summary>True when writing this policy's value over <paramref name="current"/> (a marker with <paramref name="suffix"/>)
+    /// would move the marker to a tag <see cref="SelectedBy"/> orders lower than the one it holds.</summary>
+    public bool IsDowngradeOf(string suffix, string current)
+    {
+        var currentTag = suffix switch
+        {
+            "tag" => current,
+            "" => TagOf(current),
+            _ => null,
+        };
+        return SelectedBy is not null && currentTag is { Length: > 0 } && SelectedBy.IsDowngrade(currentTag, Tag);
+    }
+
+    /// <summary>The tag of <c>name:tag[@digest]</c>, or null when the reference has none.</summary>
+    private static string? TagOf(string reference)
+    {
+        var at = reference.IndexOf('@');
+        var withoutDigest = at < 0 ? reference : reference[..at];
+        var colon = withoutDigest.LastIndexOf(':');
+        return colon > withoutDigest.LastIndexOf('/') ? withoutDigest[(colon + 1)..] : null;
+    }
 
     /// <summary><c>name:tag</c>, or <c>name:tag@digest</c> when a digest was reflected.</summary>
     public string Reference => string.IsNullOrEmpty(Digest) ? $"{Image}:{Tag}" : $"{Image}:{Tag}@{Digest}";

@@ -121,7 +121,7 @@ internal static class SetterTree
 
         if (length > maxFileSize)
         {
-            return new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte limit (-MaxFileSize); skipped.", null);
+            return new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte file size limit; skipped.", null);
         }
 
         var bytes = buffer.AsSpan(0, length);

@@ -15,7 +15,7 @@ namespace TazLab.ImageAutomation.Commands;
 public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
-    private RegistryClient? client;
+    private TagSource? source;
     private OrderedWorkQueue<IReadOnlyList<ListedTag>>? queue;
 
     /// <summary>Image repositories without tag or digest (<c>tazzo/tazlab-blog</c>, <c>ghcr.io/org/app</c>, <c>ocidir://./layout</c>).</summary>
@@ -23,9 +23,11 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     [ValidateNotNullOrEmpty]
     public string[] Image { get; set; } = [];
 
-    /// <summary>Tags matching any of these regular expressions are dropped; replaces the default <c>^.*\.sig$</c>.</summary>
-    [Parameter]
-    [AllowEmptyCollection]
+    /// <summary>Tags matching any of these regular expressions are dropped; replaces the default <c>^.*\.sig$</c>.
+    /// Bound from an ImageRepository's <c>ExclusionList</c>.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("ExclusionList")]
+    [AllowEmptyCollection, AllowNull]
     public string[]? ExcludePattern { get; set; }
 
     /// <summary>How many images are listed at once.</summary>
@@ -37,7 +39,12 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     {
         try
         {
-            client = new RegistryClient(BuildRegistryOptions(ExcludePattern));
+            source = new TagSource(BuildRegistryOptions());
+            if (ExcludePattern is { Length: > 0 })
+            {
+                // A bad list on the command line stops before anything is listed; one piped in fails only its images.
+                _ = new TagExclusion(ExcludePattern);
+            }
         }
         catch (AutomationException e)
         {
@@ -51,16 +58,15 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     {
         foreach (var image in Image)
         {
-            if (OciLayoutSource.IsLayoutReference(image))
+            var listing = new TagListing(image)
             {
+                ExclusionList = ExcludePattern,
+                Insecure = AllowInsecureHttp,
+
                 // Path resolution needs the session state, so it happens here on the pipeline thread.
-                var layout = GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]);
-                queue!.Add((_, _) => Task.FromResult(OciLayoutSource.ListTags(image, layout, client!.Exclusion)));
-            }
-            else
-            {
-                queue!.Add((log, ct) => client!.ListTagsAsync(ImageReference.Parse(image), log, ct));
-            }
+                LayoutPath = OciLayoutSource.IsLayoutReference(image) ? GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]) : null,
+            };
+            queue!.Add((log, ct) => source!.ListTagsAsync(listing, log, ct));
         }
 
         Write(queue!.TakeFinished());

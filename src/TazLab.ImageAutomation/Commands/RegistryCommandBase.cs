@@ -10,6 +10,7 @@ public abstract class RegistryCommandBase : PSCmdlet
     /// <summary>Registry login for every image; without it docker's config.json is used, then anonymous access.</summary>
     [Parameter]
     [Credential]
+    [Alias("RegistryCredential")]
     public PSCredential? Credential { get; set; }
 
     /// <summary>A PEM or DER file with CA certificates to trust besides the system's.</summary>
@@ -21,11 +22,13 @@ public abstract class RegistryCommandBase : PSCmdlet
     [Parameter]
     public SwitchParameter SkipCertificateCheck { get; set; }
 
-    /// <summary>Allow plain HTTP to registries that are not on loopback (Flux's <c>insecure</c>).</summary>
-    [Parameter]
+    /// <summary>Allow plain HTTP to registries that are not on loopback (Flux's <c>insecure</c>; bound from an ImageRepository's <c>Insecure</c>).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("Insecure")]
     public SwitchParameter AllowInsecureHttp { get; set; }
 
-    /// <summary>Registry → mirror URL, e.g. <c>@{ 'docker.io' = 'https://mirror.example:5000' }</c>.</summary>
+    /// <summary>Registry → mirror URL, e.g. <c>@{ 'docker.io' = 'https://mirror.example:5000' }</c>, or
+    /// <c>ocidir://&lt;directory&gt;</c> holding one OCI layout per repository.</summary>
     [Parameter]
     public Hashtable? RegistryMirror { get; set; }
 
@@ -35,15 +38,23 @@ public abstract class RegistryCommandBase : PSCmdlet
     public int TimeoutSec { get; set; } = 30;
 
     /// <summary>The connection options these parameters describe (paths resolved from $PWD, the password unwrapped only here).</summary>
-    protected RegistryOptions BuildRegistryOptions(IReadOnlyList<string>? excludePatterns = null) => new()
+    protected RegistryOptions BuildRegistryOptions() => new()
     {
         Credential = Credential is null || Credential == PSCredential.Empty ? null
-            : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password),
+            : new RegistryCredential(Credential.UserName, Credential.GetNetworkCredential().Password, "-Credential"),
         CertificatePath = CertificatePath is null ? null : GetUnresolvedProviderPathFromPSPath(CertificatePath),
         SkipCertificateCheck = SkipCertificateCheck,
         AllowInsecureHttp = AllowInsecureHttp,
-        ExcludePatterns = excludePatterns,
-        Mirrors = RegistryMirror?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase),
+        Mirrors = RegistryMirrors(this, RegistryMirror),
         Timeout = TimeSpan.FromSeconds(TimeoutSec),
     };
+
+    /// <summary>A -RegistryMirror table as the engine takes it, <c>ocidir://</c> paths resolved from $PWD.</summary>
+    internal static Dictionary<string, string>? RegistryMirrors(PSCmdlet cmdlet, Hashtable? table) =>
+        table?.Cast<DictionaryEntry>().ToDictionary(
+            e => e.Key.ToString()!,
+            e => e.Value?.ToString() is { } url && OciLayoutSource.IsLayoutReference(url)
+                ? OciLayoutSource.Scheme + cmdlet.GetUnresolvedProviderPathFromPSPath(url[OciLayoutSource.Scheme.Length..])
+                : e.Value?.ToString() ?? "",
+            StringComparer.OrdinalIgnoreCase);
 }

@@ -3,13 +3,15 @@ using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Policies;
 using TazLab.ImageAutomation.Engine.Registry;
 using TazLab.ImageAutomation.Errors;
-using PolicyOrder = TazLab.ImageAutomation.PolicyOrder;
 
 namespace TazLab.ImageAutomation.Commands;
 
 /// <summary>Selects the latest tag of each image by a Flux ImagePolicy (semver, numerical or alphabetical, with a tag pattern).</summary>
-/// <remarks>There is deliberately no default parameter set: without -SemVer, -Numerical or -Alphabetical PowerShell
-/// reports that the parameter set cannot be resolved, as Flux rejects a policy with no choice.</remarks>
+/// <remarks>Parameters are strings validated against the engine's enums: the engine loads in its own context, after
+/// PowerShell has read the parameter types.
+/// There is deliberately no default parameter set: without -SemVer, -Numerical, -Alphabetical or -PolicyKind
+/// PowerShell reports that the parameter set cannot be resolved, as Flux rejects a policy with no choice. ImagePolicy
+/// objects from Get-ImageAutomation bind by property name (the PolicyKind set), each selecting by its own policy.</remarks>
 [Cmdlet(VerbsCommon.Select, "ImagePolicyTag")]
 [OutputType(typeof(ImagePolicySelection))]
 public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposable
@@ -17,38 +19,52 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     private const string SemVerSet = "SemVer";
     private const string NumericalSet = "Numerical";
     private const string AlphabeticalSet = "Alphabetical";
+    private const string KindSet = "PolicyKind";
 
-    // Tags per image, in arrival order of the images; digests the tag source reported, per image and tag.
-    private readonly Dictionary<string, List<string>> tagsByImage = new(StringComparer.Ordinal);
+    // Tags per policy and image, in arrival order; digests the tag source reported, per image and tag.
+    private readonly Dictionary<(PolicySpec Spec, string Image), List<string>> tagsByImage = [];
+    private readonly Dictionary<PolicySpec, TagPolicy> policies = [];
     private readonly Dictionary<(string Image, string Tag), string> reportedDigests = [];
     private readonly CancellationTokenSource cancellation = new();
-    private TagPolicy? policy;
-    private RegistryClient? registry;
+    private TagSource? source;
+
+    /// <summary>What one selection is made by: the policy's fields as bound for one input.</summary>
+    private sealed record PolicySpec(string Policy, PolicyKind Kind, PolicyOrder Order, string SemVer, string Pattern, string Extract,
+        DigestReflectionPolicy DigestReflection);
 
     /// <summary>Tags to choose from: plain strings, or RegistryTag objects (bound by their Tag property).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
     public string[] Tag { get; set; } = [];
 
-    /// <summary>The image the tags belong to; bound from RegistryTag objects.</summary>
+    /// <summary>The image the tags belong to; bound from RegistryTag objects (and ImagePolicy objects, as their repository's image).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string Image { get; set; } = "";
 
     /// <summary>The manifest digest the tag source reported; bound from RegistryTag objects, used by -DigestReflection IfNotPresent.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string Digest { get; set; } = "";
+    [AllowEmptyString, AllowNull]
+    public string? Digest { get; set; } = "";
 
     /// <summary>Whether the selected tag's digest is looked up, so setters write <c>image:tag@digest</c> (Flux <c>digestReflectionPolicy</c>).</summary>
-    [Parameter]
-    public DigestReflectionPolicy DigestReflection { get; set; } = DigestReflectionPolicy.Never;
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateSet(nameof(DigestReflectionPolicy.Never), nameof(DigestReflectionPolicy.IfNotPresent), nameof(DigestReflectionPolicy.Always))]
+    public string DigestReflection { get; set; } = nameof(DigestReflectionPolicy.Never);
 
     /// <summary>The policy's <c>namespace:name</c>, as setter markers name it (<c>flux-system:hugo-blog</c>).</summary>
-    [Parameter]
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
     public string Policy { get; set; } = "";
 
     /// <summary>A Masterminds/semver range (Flux <c>semver.range</c>), e.g. <c>&gt;=1.0.0 &lt;2.0.0</c> or <c>^1.2</c>.</summary>
     [Parameter(Mandatory = true, ParameterSetName = SemVerSet)]
     public string SemVer { get; set; } = "";
+
+    /// <summary>With -PolicyKind SemVer: the range; bound from ImagePolicy objects.</summary>
+    [Parameter(ParameterSetName = KindSet, ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString]
+    public string Range { get; set; } = "";
 
     /// <summary>Order tags as numbers (Flux <c>numerical</c>).</summary>
     [Parameter(Mandatory = true, ParameterSetName = NumericalSet)]
@@ -58,18 +74,27 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     [Parameter(Mandatory = true, ParameterSetName = AlphabeticalSet)]
     public SwitchParameter Alphabetical { get; set; }
 
+    /// <summary>The policy choice by name (SemVer, Numerical, Alphabetical); bound from ImagePolicy objects.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = KindSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateSet(nameof(Engine.Policies.PolicyKind.SemVer), nameof(Engine.Policies.PolicyKind.Numerical), nameof(Engine.Policies.PolicyKind.Alphabetical))]
+    public string PolicyKind { get; set; } = "";
+
     /// <summary>Asc selects the greatest value (Flux's default), Desc the smallest. Flux has no order for semver.</summary>
     [Parameter(ParameterSetName = NumericalSet)]
     [Parameter(ParameterSetName = AlphabeticalSet)]
-    public PolicyOrder Order { get; set; } = PolicyOrder.Asc;
+    [Parameter(ParameterSetName = KindSet, ValueFromPipelineByPropertyName = true)]
+    [ValidateSet(nameof(PolicyOrder.Asc), nameof(PolicyOrder.Desc))]
+    public string Order { get; set; } = nameof(PolicyOrder.Asc);
 
     /// <summary>Go RE2 pattern a tag must match (Flux <c>filterTags.pattern</c>); <c>(?P&lt;name&gt;...)</c> groups allowed.</summary>
-    [Parameter]
-    public string Pattern { get; set; } = "";
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString, AllowNull]
+    public string? Pattern { get; set; } = "";
 
     /// <summary>What to order by, expanded from the pattern's groups (Flux <c>filterTags.extract</c>, e.g. <c>$value</c>).</summary>
-    [Parameter]
-    public string Extract { get; set; } = "";
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString, AllowNull]
+    public string? Extract { get; set; } = "";
 
     /// <summary>Emit nothing, without an error, for an image with no candidate tag.</summary>
     [Parameter]
@@ -77,15 +102,15 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
     protected override void BeginProcessing()
     {
-        var kind = ParameterSetName switch
+        if (ParameterSetName == KindSet)
         {
-            SemVerSet => PolicyKind.SemVer,
-            AlphabeticalSet => PolicyKind.Alphabetical,
-            _ => PolicyKind.Numerical,
-        };
+            return; // each input brings its own policy
+        }
+
+        // A policy given on the command line is checked before any input is read.
         try
         {
-            policy = new TagPolicy(kind, (Engine.Policies.PolicyOrder)Order, Pattern, Extract, kind == PolicyKind.SemVer ? SemVer : null);
+            PolicyFor(CurrentSpec());
         }
         catch (AutomationException e)
         {
@@ -95,9 +120,10 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
     protected override void ProcessRecord()
     {
-        if (!tagsByImage.TryGetValue(Image, out var tags))
+        var key = (CurrentSpec(), Image);
+        if (!tagsByImage.TryGetValue(key, out var tags))
         {
-            tagsByImage[Image] = tags = [];
+            tagsByImage[key] = tags = [];
         }
 
         foreach (var tag in Tag)
@@ -105,7 +131,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
             if (!string.IsNullOrEmpty(tag))
             {
                 tags.Add(tag);
-                if (Digest.Length > 0)
+                if (!string.IsNullOrEmpty(Digest))
                 {
                     reportedDigests[(Image, tag)] = Digest;
                 }
@@ -119,28 +145,29 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
     protected override void EndProcessing()
     {
-        foreach (var (image, tags) in tagsByImage)
+        foreach (var ((spec, image), tags) in tagsByImage)
         {
             try
             {
-                var selection = policy!.Select(tags);
-                WriteVerbose($"{DescribePolicy()} on {Subject(image)}: {selection.CandidateCount} tag(s) offered, " +
+                var selection = PolicyFor(spec).Select(tags);
+                WriteVerbose($"{Describe(spec)} on {Subject(image)}: {selection.CandidateCount} tag(s) offered, " +
                     $"{selection.MatchedCount} candidate(s), selected {selection.Tag ?? "nothing"}.");
                 if (selection.Tag is not null)
                 {
                     WriteObject(new ImagePolicySelection
                     {
-                        Policy = Policy,
+                        Policy = spec.Policy,
                         Image = image,
                         Tag = selection.Tag,
-                        Digest = ReflectDigest(image, selection.Tag),
+                        Digest = ReflectDigest(spec.DigestReflection, image, selection.Tag),
                         CandidateCount = selection.CandidateCount,
                         MatchedCount = selection.MatchedCount,
+                        SelectedBy = PolicyFor(spec),
                     });
                 }
                 else if (!AllowEmpty)
                 {
-                    WriteError(NoCandidate(image, selection));
+                    WriteError(NoCandidate(spec, image, selection));
                 }
             }
             catch (AutomationException e)
@@ -150,32 +177,39 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
         }
     }
 
-    /// <summary>The selected tag's digest by -DigestReflection (Flux's updateImageRefs, without state: IfNotPresent
-    /// means "not reported by the tag source").</summary>
-    private string ReflectDigest(string image, string tag)
+    private PolicySpec CurrentSpec() => new(Policy, ParameterSetName switch
     {
-        if (DigestReflection == DigestReflectionPolicy.Never)
+        SemVerSet => Engine.Policies.PolicyKind.SemVer,
+        AlphabeticalSet => Engine.Policies.PolicyKind.Alphabetical,
+        NumericalSet => Engine.Policies.PolicyKind.Numerical,
+        _ => Enum.Parse<Engine.Policies.PolicyKind>(PolicyKind, ignoreCase: true),
+    }, TagPolicy.ParseOrder(Order), ParameterSetName == KindSet ? Range : SemVer, Pattern ?? "", Extract ?? "", Enum.Parse<DigestReflectionPolicy>(DigestReflection, ignoreCase: true));
+
+    private TagPolicy PolicyFor(PolicySpec spec)
+    {
+        if (!policies.TryGetValue(spec with { Policy = "", DigestReflection = default }, out var policy))
+        {
+            policy = new TagPolicy(spec.Kind, spec.Order, spec.Pattern, spec.Extract, spec.Kind == Engine.Policies.PolicyKind.SemVer ? spec.SemVer : null);
+            policies[spec with { Policy = "", DigestReflection = default }] = policy;
+        }
+
+        return policy;
+    }
+
+    /// <summary>The selected tag's digest by the policy's digest reflection (see <see cref="DigestReflection"/>).</summary>
+    private string ReflectDigest(DigestReflectionPolicy reflection, string image, string tag)
+    {
+        if (reflection == DigestReflectionPolicy.Never)
         {
             return "";
         }
 
-        if (DigestReflection == DigestReflectionPolicy.IfNotPresent && reportedDigests.TryGetValue((image, tag), out var reported))
-        {
-            return reported;
-        }
-
-        if (image.Length == 0)
-        {
-            throw new AutomationException(ErrorKind.InvalidArgument, "DigestReflectionNeedsImage",
-                $"Cannot look up the digest of tag '{tag}': no image was given.", tag,
-                "Pipe RegistryTag objects from Get-RegistryTag, or pass -Image.");
-        }
-
-        registry ??= new RegistryClient(BuildRegistryOptions());
+        source ??= new TagSource(BuildRegistryOptions());
         var log = new BufferedEngineLog();
         try
         {
-            return registry.GetDigestAsync(ImageReference.Parse(image), tag, log, cancellation.Token).GetAwaiter().GetResult();
+            return Engine.Policies.DigestReflection.DigestAsync(reflection, image, tag, reportedDigests.GetValueOrDefault((image, tag)),
+                source, AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -187,26 +221,18 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
         }
     }
 
-    private ErrorRecord NoCandidate(string image, TagSelection selection)
+    private static ErrorRecord NoCandidate(PolicySpec spec, string image, TagSelection selection)
     {
         var message = selection.CandidateCount == 0
-            ? $"No tag to select from for {Subject(image)} by {DescribePolicy()}."
-            : $"No tag of {Subject(image)} is a candidate for {DescribePolicy()}: {selection.CandidateCount} tag(s) offered, none matched.";
+            ? $"No tag to select from for {Subject(image)} by {Describe(spec)}."
+            : $"No tag of {Subject(image)} is a candidate for {Describe(spec)}: {selection.CandidateCount} tag(s) offered, none matched.";
         return ErrorRecords.Create("PolicyNoMatchingTag", ErrorCategory.ObjectNotFound, image, message,
             "Check -Pattern and the policy against the tags Get-RegistryTag lists, or use -AllowEmpty when no candidate is a normal outcome.");
     }
 
     private static string Subject(string image) => image.Length == 0 ? "the tags given" : $"image '{image}'";
 
-    private string DescribePolicy()
-    {
-        var choice = ParameterSetName switch
-        {
-            SemVerSet => $"semver range '{SemVer}'",
-            AlphabeticalSet => $"alphabetical order {Order}",
-            _ => $"numerical order {Order}",
-        };
-        var filter = Pattern.Length == 0 ? "" : $" with pattern '{Pattern}'";
-        return Policy.Length == 0 ? $"policy ({choice}{filter})" : $"policy '{Policy}' ({choice}{filter})";
-    }
+    private static string Describe(PolicySpec spec) => spec.Policy.Length == 0
+        ? $"policy ({TagPolicy.Describe(spec.Kind, spec.Order, spec.SemVer, spec.Pattern)})"
+        : $"policy '{spec.Policy}' ({TagPolicy.Describe(spec.Kind, spec.Order, spec.SemVer, spec.Pattern)})";
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Policies;
 using TazLab.ImageAutomation.Engine.Setters;
 using TazLab.ImageAutomation.Errors;
 
@@ -37,6 +38,17 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     [AllowNull, AllowEmptyString]
     public string? Digest { get; set; }
 
+    /// <summary>The policy that made the selection (bound from Select-ImagePolicyTag's output): a marker is then not moved
+    /// to a tag this policy orders below the one it holds, unless -AllowDowngrade.</summary>
+    /// (Typed object: the engine's TagPolicy loads in the engine's own context, after PowerShell reads parameter types.)
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowNull]
+    public object? SelectedBy { get; set; }
+
+    /// <summary>Write the selected value even when its policy orders it below the marker's current value (Flux's behaviour).</summary>
+    [Parameter]
+    public SwitchParameter AllowDowngrade { get; set; }
+
     /// <summary>The namespace of policies named without one.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -51,7 +63,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     {
         try
         {
-            policies.Add(SetterPolicy.FromSelection(Policy, Image, Tag, Digest, Namespace));
+            policies.Add(SetterPolicy.FromSelection(Policy, Image, Tag, Digest, Namespace) with { SelectedBy = SelectedBy as TagPolicy });
         }
         catch (AutomationException e)
         {
@@ -66,7 +78,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
         SetterPlan plan;
         try
         {
-            plan = new SetterEngine(new CmdletLog(this), MaxFileSize).Plan(root, SetterPolicy.Index(policies));
+            plan = new SetterEngine(new CmdletLog(this), MaxFileSize) { AllowDowngrade = AllowDowngrade }.Plan(root, SetterPolicy.Index(policies));
         }
         catch (AutomationException e)
         {
@@ -80,26 +92,36 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
         }
 
         // Asked file by file first, then written together (see AtomicFile.WriteAll), then reported in walk order.
+        // Under -WhatIf the changes are still emitted (Written = false), so a whole pipeline can be dry-run.
         var approved = plan.Updates.Where(update => ShouldProcess(update.Path,
             "Set " + string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'")))).ToList();
+
+        var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter { IsPresent: true };
         var failures = AtomicFile.WriteAll(approved);
-        for (var i = 0; i < approved.Count; i++)
+        foreach (var update in plan.Updates)
         {
-            if (failures[i] is { } failure)
+            var index = approved.IndexOf(update);
+            if (index >= 0 && failures[index] is { } failure)
             {
                 WriteError(ErrorRecords.From(failure));
                 continue;
             }
 
-            foreach (var change in approved[i].Changes)
+            if (index < 0 && !whatIf)
             {
-                WriteObject(ToOutput(change, root));
+                continue; // declined at a -Confirm prompt
+            }
+
+            foreach (var change in update.Changes)
+            {
+                WriteObject(ToOutput(change, root, written: index >= 0));
             }
         }
     }
 
-    private static ImageSetterChange ToOutput(SetterChange change, string root) => new()
+    private static ImageSetterChange ToOutput(SetterChange change, string root, bool written) => new()
     {
+        Written = written,
         Path = change.Path,
         RelativePath = change.RelativePath,
         UpdatePath = root,

@@ -1,3 +1,5 @@
+using TazLab.ImageAutomation.Engine.Policies;
+
 namespace TazLab.ImageAutomation;
 
 /// <summary>The tag a policy selected for one image (Flux's ImagePolicy <c>status.latestRef</c>).</summary>
@@ -20,6 +22,9 @@ public sealed class ImagePolicySelection
 
     /// <summary>How many candidates were left to order: distinct values after the pattern and, for semver, versions inside the range.</summary>
     public int MatchedCount { get; init; }
+
+    /// <summary>The policy that selected the tag, so Update-ImageSetter can refuse to move a marker to a value it orders lower.</summary>
+    public TagPolicy? SelectedBy { get; init; }
 
     public override string ToString() => Reference;
 }

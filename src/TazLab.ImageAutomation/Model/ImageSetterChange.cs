@@ -41,5 +41,8 @@ public sealed class ImageSetterChange
 
     public string Digest { get; init; } = "";
 
+    /// <summary>False under -WhatIf: the change was computed, not written.</summary>
+    public bool Written { get; init; } = true;
+
     public override string ToString() => $"{RelativePath}:{Line}: {OldValue} -> {NewValue}";
 }

@@ -47,7 +47,7 @@ public sealed class InProcessPipelineTests : IDisposable
     }
 
     [Fact]
-    public void WhatIf_writes_nothing_and_emits_nothing()
+    public void WhatIf_writes_nothing_and_emits_what_it_would_change()
     {
         var path = Path.Combine(directory, "deploy.yaml");
         const string original = "image: example/app:1 # {\"$imagepolicy\": \"flux-system:app\"}\n";
@@ -60,7 +60,9 @@ public sealed class InProcessPipelineTests : IDisposable
             """).AddArgument(directory);
         var output = shell.Invoke();
 
-        Assert.Empty(output);
+        var change = Assert.Single(output);
+        Assert.Equal(false, change.Properties["Written"].Value);
+        Assert.Equal("example/app:2", change.Properties["NewValue"].Value);
         Assert.Equal(original, File.ReadAllText(path));
     }
 }

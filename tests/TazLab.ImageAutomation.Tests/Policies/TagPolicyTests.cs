@@ -14,7 +14,8 @@ public class TagPolicyTests
         Assert.Equal(ErrorKind.InvalidData, e.Kind);
         Assert.Equal("latest", e.Target);
         Assert.Contains("'latest'", e.Message);
-        Assert.Contains("-Pattern", e.RecommendedAction);
+        Assert.Contains("pattern", e.RecommendedAction);
+        Assert.Equal([Setting.TagFilter], e.Settings);
     }
 
     [Fact]

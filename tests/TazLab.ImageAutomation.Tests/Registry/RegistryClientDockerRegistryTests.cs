@@ -78,12 +78,12 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
         var anonymous = await Assert.ThrowsAsync<AutomationException>(() => Client(NoDockerConfig()).ListTagsAsync(image, log, default));
         Assert.Equal(ErrorKind.AuthenticationError, anonymous.Kind);
         Assert.Contains("anonymously", anonymous.Message);
-        Assert.Contains("-Credential", anonymous.RecommendedAction);
+        Assert.Contains(Setting.RegistryCredential, anonymous.Settings);
 
         var wrong = await Assert.ThrowsAsync<AutomationException>(() =>
             Client(new RegistryOptions { Credential = new RegistryCredential("alice", "wrong") }).ListTagsAsync(image, log, default));
         Assert.Equal(ErrorKind.AuthenticationError, wrong.Kind);
-        Assert.Contains("user 'alice' from -Credential", wrong.Message);
+        Assert.Contains("user 'alice' from the given credential", wrong.Message);
     }
 
     [Theory]
@@ -193,7 +193,7 @@ public sealed class RegistryClientDockerRegistryTests : IDisposable
 
         var refused = await Assert.ThrowsAsync<AutomationException>(() => Client().ListTagsAsync(image, log, default));
         Assert.Equal("RegistryCertificateUntrusted", refused.ErrorId);
-        Assert.Contains("-CertificatePath", refused.RecommendedAction);
+        Assert.Contains(Setting.RegistryCertificate, refused.Settings);
 
         var verified = await Client(new RegistryOptions { CertificatePath = Path.Combine(registry.Directory, "ca.crt") }).ListTagsAsync(image, log, default);
         Assert.Equal(["1.0.0"], verified.Select(t => t.Tag));

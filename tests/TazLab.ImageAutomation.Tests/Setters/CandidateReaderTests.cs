@@ -51,7 +51,7 @@ public sealed class CandidateReaderTests
                 ("g-link.yaml", $"image: b {Marker}\n"),
             ],
             files.Select(f => (f.RelativePath, Encoding.UTF8.GetString(f.Bytes))));
-        Assert.Equal(["f-over-limit.yaml: above the 300000-byte limit (-MaxFileSize); skipped."], tree.Log.Warnings);
+        Assert.Equal(["f-over-limit.yaml: above the 300000-byte file size limit; skipped."], tree.Log.Warnings);
         Assert.Single(tree.Log.Verbose, v => v.StartsWith("h-outside.yaml: a link to") && v.EndsWith("outside the tree; not followed."));
     }
 

@@ -100,7 +100,7 @@ public sealed class SetterTreeTests
         var plan = tree.Engine(maxFileSize: 200).Plan(tree.Root, SetterPolicy.Index([App]));
 
         Assert.Equal(["small.yaml"], plan.Updates.Select(u => u.RelativePath));
-        Assert.Contains(tree.Log.Warnings, w => w.StartsWith("big.yaml:") && w.Contains("-MaxFileSize"));
+        Assert.Contains(tree.Log.Warnings, w => w.StartsWith("big.yaml:") && w.Contains("file size limit"));
     }
 
     [Fact]

@@ -1,0 +1,129 @@
+using TazLab.ImageAutomation.Engine.Automation;
+using TazLab.ImageAutomation.Engine.Registry;
+using TazLab.ImageAutomation.Tests.Git;
+
+namespace TazLab.ImageAutomation.Tests.Automation;
+
+/// <summary>The orchestrator on the sample repository (examples/gitops), tags from the shipped OCI layouts.</summary>
+public sealed class AutomationRunnerTests : IDisposable
+{
+    private static readonly string Examples = FindExamples();
+    private readonly string root = Path.Combine(Path.GetTempPath(), $"automation-runner-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(root))
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void ListsEachImageRepositoryOncePerRunAcrossAutomationsAndRepositories()
+    {
+        var one = SampleRepository("one");
+        var two = SampleRepository("two");
+        var runner = new AutomationRunner(OfflineTags());
+
+        var runs = runner.RunAll([new AutomationRunRequest(one), new AutomationRunRequest(two)], throttleLimit: 2, default);
+
+        Assert.All(runs, run => Assert.Equal(["Committed", "Committed", "Committed", "Committed"], run.Results.Select(r => r.Status)));
+        Assert.Equal(4, runner.ListingCount);
+        Assert.Equal("chore: self-update hugo-blog image [skip ci]", GitCli.Run(one, "log", "-1", "--format=%s", "--", "apps/base/hugo-blog").Trim());
+    }
+
+    [Fact]
+    public void ADryRunWritesNothingAndCarriesTheDiffAndMessage()
+    {
+        var clone = SampleRepository("dry");
+        var before = File.ReadAllText(Path.Combine(clone, "apps/base/tazlab-docs/helmrelease.yaml"));
+
+        var run = new AutomationRunner(OfflineTags()).Run(new AutomationRunRequest(clone) { DryRun = true, Names = ["flux-system/tazlab-docs"] }, default);
+
+        var result = Assert.Single(run.Results);
+        Assert.Equal("WouldCommit", result.Status);
+        Assert.Equal(before, File.ReadAllText(Path.Combine(clone, "apps/base/tazlab-docs/helmrelease.yaml")));
+        Assert.Contains("\n-      tag: 1.1.0 # {\"$imagepolicy\": \"flux-system:tazlab-docs:tag\"}\n+      tag: 1.2.3 ", Assert.Single(result.Diffs).Diff);
+        Assert.Equal("chore: self-update tazlab-docs [skip ci]\n\n- helmrelease.yaml (HelmRelease tazlab-docs): 1.1.0 -> 1.2.3\n", result.Message);
+        Assert.Equal("", GitCli.Run(clone, "status", "--porcelain"));
+    }
+
+    [Fact]
+    public async Task AnOciLayoutMirrorNamesTheTagsAsTheImageAskedFor()
+    {
+        var tags = await OfflineTags().ListTagsAsync(new TagListing("docker.io/tazzo/tazlab-blog"), null, default);
+
+        Assert.Equal(["blog-44-9e8d7c6", "blog-45-a1b2c3d", "blog-46-0f1e2d3", "blog-9-a1b2c3d", "latest"], tags.Select(t => t.Tag));
+        Assert.All(tags, t => Assert.Equal(("docker.io/tazzo/tazlab-blog", "index.docker.io/tazzo/tazlab-blog"), (t.Image, t.CanonicalImage)));
+        Assert.All(tags, t => Assert.StartsWith("sha256:", t.Digest));
+    }
+
+    [Fact]
+    public void AUnifiedDiffShowsChangedLinesWithThreeLinesOfContext()
+    {
+        var before = string.Join("\n", Enumerable.Range(1, 12).Select(i => $"line {i}")) + "\n";
+        var after = before.Replace("line 2\n", "line two\n").Replace("line 11\n", "line eleven\n");
+
+        Assert.Equal("""
+            --- a/f.yaml
+            +++ b/f.yaml
+            @@ -1,5 +1,5 @@
+             line 1
+            -line 2
+            +line two
+             line 3
+             line 4
+             line 5
+            @@ -8,5 +8,5 @@
+             line 8
+             line 9
+             line 10
+            -line 11
+            +line eleven
+             line 12
+
+            """, UnifiedDiff.Create("f.yaml", before, after));
+    }
+
+    private static TagSource OfflineTags() => new(new RegistryOptions
+    {
+        Mirrors = new Dictionary<string, string>
+        {
+            ["docker.io"] = "ocidir://" + Path.Combine(Examples, "registry"),
+            ["ghcr.io"] = "ocidir://" + Path.Combine(Examples, "registry", "ghcr.io"),
+        },
+    });
+
+    private string SampleRepository(string name)
+    {
+        var clone = Path.Combine(root, name);
+        CopyDirectory(Path.Combine(Examples, "gitops"), clone);
+        GitCli.Run(clone, "init", "--quiet", "--initial-branch", "master");
+        GitCli.Run(clone, "add", "--all");
+        GitCli.Run(clone, "-c", "user.name=test", "-c", "user.email=test@tazlab.net", "commit", "--quiet", "--message", "Initial");
+        return clone;
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    private static string FindExamples()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (Directory.Exists(Path.Combine(directory.FullName, "examples", "gitops")))
+            {
+                return Path.Combine(directory.FullName, "examples");
+            }
+        }
+
+        throw new DirectoryNotFoundException("examples/gitops was not found above the test directory.");
+    }
+}
