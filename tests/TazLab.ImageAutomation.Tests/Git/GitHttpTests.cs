@@ -67,5 +67,9 @@ public sealed class GitHttpTests : IDisposable
     }
 
     [Fact]
-    public void TwoAutomationsPushingAtTheSameMomentBothLandEveryUpdateExactlyOnce() => PushRace.Run(remote, Valid);
+    public void ThreeAutomationsAndAPersonPushingAtTheSameMomentLoseNothing() => PushRace.Run(() =>
+    {
+        var name = $"race-{Guid.NewGuid():N}.git";
+        return new AppsRemote(Path.Combine(server.ProjectRoot, name)) { Url = server.UrlFor(name), PersonUrl = server.AuthenticatedUrlFor(name) };
+    }, Valid);
 }
