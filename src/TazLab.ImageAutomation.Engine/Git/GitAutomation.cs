@@ -15,6 +15,9 @@ public sealed class GitAutomation(IEngineLog? log = null)
     /// <summary>Test seam: runs just before each push attempt (1-based), e.g. to make someone else push first.</summary>
     internal Action<int>? BeforePush { get; init; }
 
+    /// <summary>The wait after the first rejected push; each later one doubles it (jittered). Tests of long races shorten it.</summary>
+    internal TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>The working-copy root of the repository that contains <paramref name="path"/>.</summary>
     public static string FindWorkingCopy(string path)
     {
@@ -43,7 +46,7 @@ public sealed class GitAutomation(IEngineLog? log = null)
         }
 
         using var repository = new Repository(FindWorkingCopy(request.RepositoryPath));
-        return new Submission(repository, request, log, BeforePush).Run();
+        return new Submission(repository, request, log, BeforePush, FirstRetryDelay).Run();
     }
 
     /// <summary>What <see cref="Submit"/> would commit and where (for -WhatIf); nothing is fetched or written.</summary>
@@ -51,7 +54,7 @@ public sealed class GitAutomation(IEngineLog? log = null)
     {
         Validate(request);
         using var repository = new Repository(FindWorkingCopy(request.RepositoryPath));
-        var submission = new Submission(repository, request, log, null);
+        var submission = new Submission(repository, request, log, null, FirstRetryDelay);
         return request.Changes.Count == 0
             ? new SubmitPreview(submission.Root, submission.PushBranch, [], "", submission.Transport?.Description)
             : submission.Preview();

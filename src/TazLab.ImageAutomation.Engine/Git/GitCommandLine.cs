@@ -21,7 +21,11 @@ internal static class GitCommandLine
     public static bool Available => Program.Value is not null;
 
     /// <exception cref="AutomationException">git is not installed, or it did not finish within <see cref="Timeout"/>.</exception>
-    public static GitCommandResult Run(string workingDirectory, string why, params string[] arguments)
+    public static GitCommandResult Run(string workingDirectory, string why, params string[] arguments) =>
+        Run(workingDirectory, why, null, arguments);
+
+    /// <param name="environment">Extra variables for git (a credential helper's input); never put on the command line.</param>
+    public static GitCommandResult Run(string workingDirectory, string why, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var program = Program.Value ?? throw new AutomationException(ErrorKind.ObjectNotFound, "GitProgramNotFound",
             $"{why} needs the git command-line program (it runs the repository's hooks and updates its branch atomically), and 'git' is not on PATH.",
@@ -46,6 +50,11 @@ internal static class GitCommandLine
         foreach (var variable in new[] { "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ASKPASS", "SSH_ASKPASS" })
         {
             start.Environment.Remove(variable);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

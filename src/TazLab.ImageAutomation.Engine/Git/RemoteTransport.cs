@@ -22,6 +22,10 @@ internal sealed class RemoteTransport
     private readonly string? fetchPath;
     private readonly string? pushPath;
 
+    /// <summary>The URL git is run on, or null for libgit2: on-disk remotes, and any remote of a shallow clone (libgit2 breaks its boundary).</summary>
+    private readonly string? gitFetchUrl;
+    private readonly string? gitPushUrl;
+
     public RemoteTransport(Repository repository, string root, SubmitRequest request, IEngineLog log)
     {
         this.repository = repository;
@@ -31,6 +35,9 @@ internal sealed class RemoteTransport
         Remote = repository.Network.Remotes[request.Remote] ?? throw RemoteNotFound(repository, root, request.Remote);
         fetchPath = LocalRepositoryPath(Remote.Url);
         pushPath = LocalRepositoryPath(Remote.PushUrl ?? Remote.Url);
+        var shallow = repository.Info.IsShallow;
+        gitFetchUrl = fetchPath ?? (shallow ? Remote.Url : null);
+        gitPushUrl = pushPath ?? (shallow ? Remote.PushUrl ?? Remote.Url : null);
     }
 
     public Remote Remote { get; }
@@ -42,9 +49,9 @@ internal sealed class RemoteTransport
     public ObjectId? BranchTip(string branch)
     {
         var name = $"refs/heads/{branch}";
-        if (fetchPath is not null)
+        if (gitFetchUrl is not null)
         {
-            var listed = RunGit("listing the branches of", "ls-remote", fetchPath, name);
+            var listed = RunGit("listing the branches of", "ls-remote", gitFetchUrl, name);
             return listed.Output.Split('\n').Select(l => l.Split('\t')).FirstOrDefault(p => p.Length == 2 && p[1] == name) is { } line
                 ? new ObjectId(line[0])
                 : null;
@@ -70,10 +77,10 @@ internal sealed class RemoteTransport
         }
 
         var refspec = $"+refs/heads/{branch}:refs/remotes/{Remote.Name}/{branch}";
-        if (fetchPath is not null)
+        if (gitFetchUrl is not null)
         {
-            // git keeps a shallow clone's boundary (.git/shallow) consistent; libgit2's local fetch did not.
-            RunGit("fetching from", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", fetchPath, refspec);
+            // git keeps a shallow clone's boundary (.git/shallow) consistent; libgit2's fetch did not.
+            RunGit("fetching from", "fetch", "--quiet", "--no-tags", "--no-write-fetch-head", gitFetchUrl, refspec);
         }
         else
         {
@@ -92,7 +99,7 @@ internal sealed class RemoteTransport
     /// <summary>Pushes <paramref name="source"/> (a commit id or a local ref, '+' to force) to <paramref name="destination"/>.</summary>
     public PushResult Push(string source, string destination)
     {
-        var result = pushPath is not null ? PushWithGit(source, destination) : PushWithLibgit2(source, destination);
+        var result = gitPushUrl is not null ? PushWithGit(source, destination) : PushWithLibgit2(source, destination);
         foreach (var message in result.RemoteMessages)
         {
             log.Verbose($"remote {Remote.Name}: {message}");
@@ -108,7 +115,7 @@ internal sealed class RemoteTransport
     private PushResult PushWithGit(string source, string destination)
     {
         // --no-verify: the clone's own pre-push hook is the person's, not the automation's (libgit2 pushes skip it too).
-        var result = RunGit("pushing to", allowFailure: true, "push", "--porcelain", "--no-verify", pushPath!, $"{source}:{destination}");
+        var result = RunGit("pushing to", allowFailure: true, "push", "--porcelain", "--no-verify", gitPushUrl!, $"{source}:{destination}");
         var messages = result.Error.Split('\n')
             .Where(l => l.StartsWith("remote: ", StringComparison.Ordinal))
             .Select(l => Scrub(l["remote: ".Length..].TrimEnd()))
@@ -117,9 +124,7 @@ internal sealed class RemoteTransport
         var status = result.Output.Split('\n').FirstOrDefault(l => l.Length > 2 && l[1] == '\t' && l.Contains(destination, StringComparison.Ordinal));
         if (status is null)
         {
-            throw new AutomationException(ErrorKind.ConnectionError, "GitRemoteFailed",
-                $"Pushing to remote {Description} failed: {Scrub(result.Error.Trim())}", Remote.Name,
-                "Check that the remote names a git repository this user can write to.");
+            throw GitFailed("pushing to", result);
         }
 
         if (result.ExitCode == 0 && status[0] != '!')
@@ -165,16 +170,32 @@ internal sealed class RemoteTransport
 
     private GitCommandResult RunGit(string doing, bool allowFailure, params string[] arguments)
     {
-        var result = GitCommandLine.Run(root, $"{char.ToUpperInvariant(doing[0])}{doing[1..]} the repository on disk at '{fetchPath ?? pushPath}'", arguments);
-        if (result.ExitCode != 0 && !allowFailure)
-        {
-            throw new AutomationException(ErrorKind.ConnectionError, "GitRemoteFailed",
-                $"{char.ToUpperInvariant(doing[0])}{doing[1..]} remote {Description} failed: {Scrub(result.Error.Trim())}", Remote.Name,
-                "Check that the remote names a git repository this user can read.");
-        }
-
-        return result;
+        var result = GitCommandLine.Run(root, $"{char.ToUpperInvariant(doing[0])}{doing[1..]} remote {Description}", CredentialHelperInput, WithCredentialHelper(arguments));
+        return result.ExitCode == 0 || allowFailure ? result : throw GitFailed(doing, result);
     }
+
+    private AutomationException GitFailed(string doing, GitCommandResult result)
+    {
+        var reason = Scrub(result.Error.Trim());
+        return reason.Contains("Authentication failed", StringComparison.OrdinalIgnoreCase) || reason.Contains("could not read Username", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("could not read Password", StringComparison.OrdinalIgnoreCase) || reason.Contains(" 401", StringComparison.Ordinal)
+            ? AuthenticationFailed(doing, null)
+            : new AutomationException(ErrorKind.ConnectionError, "GitRemoteFailed",
+                $"{char.ToUpperInvariant(doing[0])}{doing[1..]} remote {Description} failed: {reason}", Remote.Name,
+                "Check the remote URL and that the repository exists and this user may use it.");
+    }
+
+    /// <summary>
+    /// git asks a credential helper given on its command line; the helper reads the credential from git's environment,
+    /// so it never appears in a process list or a config file.
+    /// </summary>
+    private string[] WithCredentialHelper(string[] arguments) => request.Credential is null
+        ? ["-c", "credential.helper=", .. arguments]
+        : ["-c", "credential.helper=", "-c", "credential.helper=!f() { test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' \"$TAZLAB_GIT_USERNAME\" \"$TAZLAB_GIT_PASSWORD\"; }; f", .. arguments];
+
+    private IReadOnlyDictionary<string, string>? CredentialHelperInput => request.Credential is { } credential
+        ? new Dictionary<string, string> { ["TAZLAB_GIT_USERNAME"] = credential.UserName, ["TAZLAB_GIT_PASSWORD"] = credential.Secret }
+        : null;
 
     /// <summary>
     /// A handler for one network operation. It answers once: when the server asks again the credential was refused,
@@ -213,17 +234,22 @@ internal sealed class RemoteTransport
                 || reason.Contains("authentication", StringComparison.OrdinalIgnoreCase) || reason.Contains("credentials", StringComparison.OrdinalIgnoreCase)
                 || reason.Contains("no callback set", StringComparison.OrdinalIgnoreCase))
             {
-                var who = request.Credential is null ? "a request without credentials" : $"the credentials of user '{request.Credential.UserName}'";
-                var why = request.Credential is null ? "the server requires authentication" : "the server did not accept them";
-                throw new AutomationException(ErrorKind.AuthenticationError, "GitAuthenticationFailed",
-                    $"Remote {Description} refused {who} while {doing} it: {why}.", Remote.Name,
-                    "Give a user name and a password or token that may push to the repository.", e);
+                throw AuthenticationFailed(doing, e);
             }
 
             throw new AutomationException(ErrorKind.ConnectionError, "GitRemoteFailed",
                 $"{char.ToUpperInvariant(doing[0])}{doing[1..]} remote {Description} failed: {reason}", Remote.Name,
                 "Check the remote URL and that the git server is reachable.", e);
         }
+    }
+
+    private AutomationException AuthenticationFailed(string doing, Exception? inner)
+    {
+        var who = request.Credential is null ? "a request without credentials" : $"the credentials of user '{request.Credential.UserName}'";
+        var why = request.Credential is null ? "the server requires authentication" : "the server did not accept them";
+        return new AutomationException(ErrorKind.AuthenticationError, "GitAuthenticationFailed",
+            $"Remote {Description} refused {who} while {doing} it: {why}.", Remote.Name,
+            "Give a user name and a password or token that may push to the repository.", inner);
     }
 
     private string Scrub(string text) => GitServerText.Scrub(text, request.Credential);

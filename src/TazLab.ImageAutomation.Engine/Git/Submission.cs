@@ -10,21 +10,22 @@ namespace TazLab.ImageAutomation.Engine.Git;
 /// </summary>
 internal sealed class Submission
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     private readonly Repository repository;
     private readonly SubmitRequest request;
     private readonly IEngineLog log;
     private readonly Action<int>? beforePush;
+    private readonly TimeSpan firstRetryDelay;
     private readonly string? checkoutBranch;
     private readonly CommitBuilder builder;
     private readonly WorkingCopySync sync;
 
-    public Submission(Repository repository, SubmitRequest request, IEngineLog log, Action<int>? beforePush)
+    public Submission(Repository repository, SubmitRequest request, IEngineLog log, Action<int>? beforePush, TimeSpan firstRetryDelay)
     {
         this.repository = repository;
         this.request = request;
         this.log = log;
         this.beforePush = beforePush;
+        this.firstRetryDelay = firstRetryDelay;
         Root = repository.Info.WorkingDirectory.TrimEnd(Path.DirectorySeparatorChar);
         RefuseUnfinishedOperation();
         if (repository.Info.IsHeadUnborn)
@@ -62,6 +63,20 @@ internal sealed class Submission
     public CommitOutcome? Run()
     {
         sync.WarnAboutOtherModifications(Replay.Roots, Replay.Files);
+        try
+        {
+            return CommitAndPush();
+        }
+        catch (AutomationException e) when (e.ErrorId is "GitRemoteFailed" or "GitAuthenticationFailed" or "GitProgramNotFound" or "GitProgramTimedOut" or "GitFetchIncomplete")
+        {
+            throw new AutomationException(e.Kind, e.ErrorId, $"{e.Message} {NothingCommitted}", e.Target, e.RecommendedAction, e.InnerException);
+        }
+    }
+
+    private const string NothingCommitted = "Nothing was committed: the clone's branch, index and files are as they were.";
+
+    private CommitOutcome? CommitAndPush()
+    {
         Commit? remoteHead = null;
         for (var attempt = 1; ; attempt++)
         {
@@ -103,7 +118,7 @@ internal sealed class Submission
             }
 
             log.Verbose($"Push attempt {attempt} was rejected ({result.Rejection}); making the commit again on {Transport.Remote.Name}/{PushBranch}.");
-            Thread.Sleep(FirstRetryDelay * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
+            Thread.Sleep(firstRetryDelay * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
         }
     }
 
@@ -126,10 +141,20 @@ internal sealed class Submission
                 source = commit.Sha;
             }
 
-            if (Transport!.Push((force ? "+" : "") + source, destination) is { Rejection: { } rejection })
+            string? rejection;
+            try
+            {
+                rejection = Transport!.Push((force ? "+" : "") + source, destination).Rejection;
+            }
+            catch (AutomationException e)
+            {
+                rejection = e.Message;
+            }
+
+            if (rejection is not null)
             {
                 throw new AutomationException(ErrorKind.ResourceBusy, "GitRefspecPushRejected",
-                    $"The branch was pushed, but the extra push '{refspec}' to remote {Transport.Description} was rejected: {rejection}.",
+                    $"The branch was pushed, but the extra push '{refspec}' to remote {Transport!.Description} was rejected: {rejection}.",
                     refspec, "Check the refspec; Flux notes it fails when it names the same branch as the push branch.");
             }
         }
@@ -141,8 +166,7 @@ internal sealed class Submission
 
     private AutomationException Rejected(string why) =>
         new(ErrorKind.ResourceBusy, "GitPushRejected",
-            $"The push of branch '{PushBranch}' to remote {Transport!.Description} was rejected: {why}. "
-            + "Nothing was committed: the clone's branch, index and files are as they were.", Transport.Remote.Name,
+            $"The push of branch '{PushBranch}' to remote {Transport!.Description} was rejected: {why}. {NothingCommitted}", Transport.Remote.Name,
             "Run the automation again; if it keeps failing, check the remote's hooks and branch protection.");
 
     private void RefuseUnfinishedOperation()

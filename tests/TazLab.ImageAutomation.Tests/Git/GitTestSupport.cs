@@ -185,10 +185,16 @@ internal sealed class AppsRemote : IDisposable
 internal static class PushRace
 {
     /// <summary>How many times the suite repeats a race: TAZLAB_RACE_REPEAT (default 1; the figure is 10).</summary>
-    public static int Repetitions => int.TryParse(Environment.GetEnvironmentVariable("TAZLAB_RACE_REPEAT"), out var n) && n > 0 ? n : 1;
+    public static int Repetitions => Setting("TAZLAB_RACE_REPEAT", 1);
 
-    public static void Run(Func<AppsRemote> createRemote, GitCredential? credential, int rounds = 20)
+    /// <summary>Rounds per race: TAZLAB_RACE_ROUNDS (default 8 to keep the suite fast; the figure is 20).</summary>
+    public static int Rounds => Setting("TAZLAB_RACE_ROUNDS", 8);
+
+    private static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var n) && n > 0 ? n : fallback;
+
+    public static void Run(Func<AppsRemote> createRemote, GitCredential? credential)
     {
+        var rounds = Rounds;
         for (var repetition = 0; repetition < Repetitions; repetition++)
         {
             using var remote = createRemote();
@@ -218,7 +224,7 @@ internal static class PushRace
                     MessageTemplate = "{{ range .Changed.Changes }}{{ .NewValue }}{{ end }}",
                 };
                 start.SignalAndWait();
-                return new GitAutomation().Submit(request)!;
+                return new GitAutomation { FirstRetryDelay = TimeSpan.FromMilliseconds(10) }.Submit(request)!;
             }, TaskCreationOptions.LongRunning)).ToList();
             var personal = Task.Factory.StartNew(() =>
             {
