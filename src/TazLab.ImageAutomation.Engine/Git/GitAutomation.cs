@@ -18,6 +18,11 @@ public sealed class GitAutomation(IEngineLog? log = null)
     /// <summary>The wait after the first rejected push; each later one doubles it (jittered). Tests of long races shorten it.</summary>
     internal TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Network pushes go through the git program when it is installed; tests of the libgit2 fallback turn that off.</summary>
+    internal bool PushNetworkRemotesWithGit { get; init; } = true;
+
+    private SubmitTuning Tuning => new(BeforePush, FirstRetryDelay, PushNetworkRemotesWithGit && GitCommandLine.Available);
+
     /// <summary>The working-copy root of the repository that contains <paramref name="path"/>.</summary>
     public static string FindWorkingCopy(string path)
     {
@@ -46,7 +51,7 @@ public sealed class GitAutomation(IEngineLog? log = null)
         }
 
         using var repository = new Repository(FindWorkingCopy(request.RepositoryPath));
-        return new Submission(repository, request, log, BeforePush, FirstRetryDelay).Run();
+        return new Submission(repository, request, log, Tuning).Run();
     }
 
     /// <summary>What <see cref="Submit"/> would commit and where (for -WhatIf); nothing is fetched or written.</summary>
@@ -54,7 +59,7 @@ public sealed class GitAutomation(IEngineLog? log = null)
     {
         Validate(request);
         using var repository = new Repository(FindWorkingCopy(request.RepositoryPath));
-        var submission = new Submission(repository, request, log, null, FirstRetryDelay);
+        var submission = new Submission(repository, request, log, Tuning with { BeforePush = null });
         return request.Changes.Count == 0
             ? new SubmitPreview(submission.Root, submission.PushBranch, [], "", submission.Transport?.Description)
             : submission.Preview();

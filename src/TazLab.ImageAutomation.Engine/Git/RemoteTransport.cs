@@ -22,11 +22,14 @@ internal sealed class RemoteTransport
     private readonly string? fetchPath;
     private readonly string? pushPath;
 
-    /// <summary>The URL git is run on, or null for libgit2: on-disk remotes, and any remote of a shallow clone (libgit2 breaks its boundary).</summary>
+    /// <summary>
+    /// The URL git is run on, or null for libgit2: on-disk remotes, any remote of a shallow clone (libgit2 breaks its
+    /// boundary), and pushes when git is installed (libgit2 drops the hooks' messages).
+    /// </summary>
     private readonly string? gitFetchUrl;
     private readonly string? gitPushUrl;
 
-    public RemoteTransport(Repository repository, string root, SubmitRequest request, IEngineLog log)
+    public RemoteTransport(Repository repository, string root, SubmitRequest request, IEngineLog log, bool pushNetworkRemotesWithGit)
     {
         this.repository = repository;
         this.root = root;
@@ -37,7 +40,7 @@ internal sealed class RemoteTransport
         pushPath = LocalRepositoryPath(Remote.PushUrl ?? Remote.Url);
         var shallow = repository.Info.IsShallow;
         gitFetchUrl = fetchPath ?? (shallow ? Remote.Url : null);
-        gitPushUrl = pushPath ?? (shallow ? Remote.PushUrl ?? Remote.Url : null);
+        gitPushUrl = pushPath ?? (shallow || pushNetworkRemotesWithGit ? Remote.PushUrl ?? Remote.Url : null);
     }
 
     public Remote Remote { get; }

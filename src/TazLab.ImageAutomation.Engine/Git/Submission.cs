@@ -3,6 +3,11 @@ using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Git;
 
+/// <summary>How a submission runs, beyond its request: test seams and the choice of push program.</summary>
+/// <param name="BeforePush">Runs just before each push attempt (1-based).</param>
+/// <param name="PushNetworkRemotesWithGit">Push network remotes with the git program (a hook's message reaches the user) rather than libgit2.</param>
+internal sealed record SubmitTuning(Action<int>? BeforePush, TimeSpan FirstRetryDelay, bool PushNetworkRemotesWithGit);
+
 /// <summary>
 /// One Submit call: the branch modes and the push-until-accepted loop. Each attempt builds the commit on a fresh base
 /// (the remote push branch as just fetched; the checked-out HEAD when not pushing or when that branch does not exist
@@ -13,19 +18,17 @@ internal sealed class Submission
     private readonly Repository repository;
     private readonly SubmitRequest request;
     private readonly IEngineLog log;
-    private readonly Action<int>? beforePush;
-    private readonly TimeSpan firstRetryDelay;
+    private readonly SubmitTuning tuning;
     private readonly string? checkoutBranch;
     private readonly CommitBuilder builder;
     private readonly WorkingCopySync sync;
 
-    public Submission(Repository repository, SubmitRequest request, IEngineLog log, Action<int>? beforePush, TimeSpan firstRetryDelay)
+    public Submission(Repository repository, SubmitRequest request, IEngineLog log, SubmitTuning tuning)
     {
         this.repository = repository;
         this.request = request;
         this.log = log;
-        this.beforePush = beforePush;
-        this.firstRetryDelay = firstRetryDelay;
+        this.tuning = tuning;
         Root = repository.Info.WorkingDirectory.TrimEnd(Path.DirectorySeparatorChar);
         RefuseUnfinishedOperation();
         if (repository.Info.IsHeadUnborn)
@@ -43,7 +46,7 @@ internal sealed class Submission
         Replay = new SetterReplay(repository, Root, request.Changes, log);
         builder = new CommitBuilder(repository, request);
         sync = new WorkingCopySync(repository, Root, log);
-        Transport = request.Push ? new RemoteTransport(repository, Root, request, log) : null;
+        Transport = request.Push ? new RemoteTransport(repository, Root, request, log, tuning.PushNetworkRemotesWithGit) : null;
     }
 
     public string Root { get; }
@@ -96,7 +99,7 @@ internal sealed class Submission
                 return Outcome(commit, applied, pushed: false, attempt);
             }
 
-            beforePush?.Invoke(attempt);
+            tuning.BeforePush?.Invoke(attempt);
             var result = Transport.Push(commit.Sha, $"refs/heads/{PushBranch}");
             if (result.Rejection is null)
             {
@@ -118,7 +121,7 @@ internal sealed class Submission
             }
 
             log.Verbose($"Push attempt {attempt} was rejected ({result.Rejection}); making the commit again on {Transport.Remote.Name}/{PushBranch}.");
-            Thread.Sleep(firstRetryDelay * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
+            Thread.Sleep(tuning.FirstRetryDelay * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
         }
     }
 

@@ -86,10 +86,26 @@ public sealed class GitHttpTests : IDisposable
         var before = CloneSnapshot.Take(clone);
 
         var error = Assert.Throws<AutomationException>(() => new GitAutomation().Submit(request));
+        var withLibgit2 = Assert.Throws<AutomationException>(() => new GitAutomation { PushNetworkRemotesWithGit = false }.Submit(request));
 
-        Assert.Equal("GitPushRejected", error.ErrorId);
+        Assert.Equal(("GitPushRejected", "GitPushRejected"), (error.ErrorId, withLibgit2.ErrorId));
         Assert.Contains("hook declined", error.Message, StringComparison.Ordinal);
+        Assert.Contains("policy: main needs a review", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(GitHttpServer.Password, error.Message, StringComparison.Ordinal);
+        // libgit2 (used when git is not installed) reports the rejection without the hook's own words.
+        Assert.Contains("hook declined", withLibgit2.Message, StringComparison.Ordinal);
         Assert.Equal(before, CloneSnapshot.Take(clone));
+    }
+
+    [Fact]
+    public void WithoutTheGitProgramANetworkPushGoesThroughLibgit2()
+    {
+        var clone = remote.Clone("work");
+
+        var outcome = new GitAutomation { PushNetworkRemotesWithGit = false }.Submit(Request(clone, Valid, Policy("a", "1.0.1")))!;
+
+        Assert.Equal(outcome.Sha, GitCli.Run(remote.BarePath, "rev-parse", "main"));
+        Assert.Equal(outcome.Sha, GitCli.Run(clone, "rev-parse", "HEAD"));
     }
 
     [Fact]
