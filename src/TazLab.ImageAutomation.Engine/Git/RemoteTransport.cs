@@ -52,6 +52,12 @@ internal sealed class RemoteTransport
     public ObjectId? BranchTip(string branch)
     {
         var name = $"refs/heads/{branch}";
+        if (fetchPath is not null)
+        {
+            // Reading a ref of a repository on disk is safe without git, and spares a process per attempt.
+            return ReadLocalRef(fetchPath, name);
+        }
+
         if (gitFetchUrl is not null)
         {
             var listed = RunGit("listing the branches of", "ls-remote", gitFetchUrl, name);
@@ -64,6 +70,21 @@ internal sealed class RemoteTransport
             (Credentials is { } credentials ? repository.Network.ListReferences(Remote, credentials) : repository.Network.ListReferences(Remote))
                 .FirstOrDefault(r => r.CanonicalName == name));
         return head is null ? null : new ObjectId(head.TargetIdentifier);
+    }
+
+    private ObjectId? ReadLocalRef(string path, string name)
+    {
+        try
+        {
+            using var target = new Repository(path);
+            return target.Refs[name]?.ResolveToDirectReference()?.TargetIdentifier is { } id ? new ObjectId(id) : null;
+        }
+        catch (LibGit2SharpException e)
+        {
+            throw new AutomationException(ErrorKind.ConnectionError, "GitRemoteFailed",
+                $"Listing the branches of remote {Description} failed: {Scrub(e.Message)}", Remote.Name,
+                "Check that the remote names a git repository this user can read.", e);
+        }
     }
 
     /// <summary>Fetches the branch into its remote-tracking ref; null when the remote has no such branch.</summary>

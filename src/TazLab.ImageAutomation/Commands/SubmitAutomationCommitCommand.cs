@@ -130,13 +130,15 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
             var request = Request(workingCopy, Push.IsPresent);
             var preview = automation.Preview(request);
             var files = string.Join(", ", preview.Files);
-            if (!ShouldProcess(workingCopy, $"Commit {preview.Files.Count} file(s) ({files}) on branch '{preview.Branch}' with message '{preview.Message}'"))
+            // Both questions are asked (and -WhatIf prints both) before anything happens.
+            var commit = ShouldProcess(workingCopy, $"Commit {preview.Files.Count} file(s) ({files}) on branch '{preview.Branch}' with message '{preview.Message}'");
+            var push = Push.IsPresent && ShouldProcess($"{preview.Remote} branch '{preview.Branch}'",
+                $"Push the commit, made again on the new remote head up to {MaxAttempts} time(s) if the remote moved");
+            if (!commit)
             {
                 return;
             }
 
-            var push = Push.IsPresent && ShouldProcess($"{preview.Remote} branch '{preview.Branch}'",
-                $"Push the commit, made again on the new remote head up to {MaxAttempts} time(s) if the remote moved");
             var outcome = automation.Submit(push ? request : request with { Push = false });
             if (outcome is null)
             {
