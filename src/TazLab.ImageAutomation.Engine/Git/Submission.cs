@@ -80,10 +80,9 @@ internal sealed class Submission
 
     private CommitOutcome? CommitAndPush()
     {
-        Commit? remoteHead = null;
         for (var attempt = 1; ; attempt++)
         {
-            remoteHead = Transport?.FetchBranch(PushBranch);
+            var remoteHead = Transport?.FetchBranch(PushBranch);
             var baseCommit = remoteHead ?? LocalBase();
             var applied = Replay.Apply(baseCommit);
             if (applied.Tree is null)
