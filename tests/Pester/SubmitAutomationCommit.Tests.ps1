@@ -213,8 +213,11 @@ Import-Module '$module'
         # TAZLAB_KILL_RUNS (default 3 to keep the suite fast; the issue's figure is 20).
         $runs = [int]($env:TAZLAB_KILL_RUNS ?? 3)
         $window = [Math]::Max(50, [int](1.2 * (Invoke-KillableRun -Tag 1.0.0-measure)))
+        $landed = 0
         for ($i = 1; $i -le $runs; $i++) {
+            $origin = Invoke-Git --git-dir $repository.Origin rev-parse main
             Invoke-KillableRun -Tag "1.0.$i" -KillAfter (Get-Random -Maximum $window) | Out-Null
+            if ((Invoke-Git --git-dir $repository.Origin rev-parse main) -ne $origin) { $landed++ }
 
             foreach ($git in @(@('-C', $clone), @('--git-dir', $repository.Origin))) { Invoke-Git @git fsck --no-progress 2>$null }
             @(Get-ChildItem -Recurse -Force -Filter *.lock (Join-Path $clone .git), $repository.Origin) | Should -BeNullOrEmpty
@@ -227,6 +230,8 @@ Import-Module '$module'
             Invoke-Git --git-dir $repository.Origin rev-parse main~1 | Should -Be $before
             Invoke-Git -C $clone rev-parse HEAD | Should -Be $commit.Sha
         }
+
+        Write-Host "kill -9 within ${window} ms of the setters: $runs runs, the killed run's push had landed in $landed"
 
         # Every update of origin's branch was a fast-forward of the one before.
         $values = @(Invoke-Git --git-dir $repository.Origin log -g --format=%H refs/heads/main)
