@@ -9,9 +9,10 @@ namespace TazLab.ImageAutomation.Engine.Git;
 internal sealed record PushResult(string? Rejection, bool Transient, IReadOnlyList<string> RemoteMessages);
 
 /// <summary>
-/// One remote of the working copy: listing, fetching and pushing one branch. A repository on disk is reached with the git
-/// program, which runs its hooks and moves its branch atomically (libgit2's local transport does neither); a network
-/// remote with libgit2, answering a credential request once. Every text from the remote goes through <see cref="GitServerText"/>.
+/// One remote of the working copy: listing, fetching and pushing one branch. A repository on disk is pushed to and
+/// fetched from with the git program, which runs its hooks and moves its branch atomically (libgit2's local transport
+/// does neither); network remotes are pushed to with git when it is installed (so hooks' messages arrive) and fetched
+/// from with libgit2, which answers a credential request once. Every text from the remote goes through <see cref="GitServerText"/>.
 /// </summary>
 internal sealed class RemoteTransport
 {

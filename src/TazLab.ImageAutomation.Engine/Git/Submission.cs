@@ -55,13 +55,9 @@ internal sealed class Submission
     public RemoteTransport? Transport { get; }
     private bool CheckedOut => PushBranch == checkoutBranch;
 
-    /// <summary>What would be committed now, without fetching: the values applied to the local base.</summary>
-    public SubmitPreview Preview()
-    {
-        var applied = Replay.Apply(LocalBase());
-        var changes = applied.Changes.Count > 0 ? applied.Changes : Replay.Keyed(request.Changes);
-        return new SubmitPreview(Root, PushBranch, applied.Tree is null ? Replay.Files : applied.Files, builder.Message(changes), Transport?.Description);
-    }
+    /// <summary>What would be committed, from the change objects alone (nothing is read from the remote or written).</summary>
+    public SubmitPreview Preview() =>
+        new(Root, PushBranch, Replay.Files, builder.Message(Replay.Keyed(request.Changes)), Transport?.Description);
 
     public CommitOutcome? Run()
     {
