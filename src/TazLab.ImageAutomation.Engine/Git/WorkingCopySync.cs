@@ -76,18 +76,22 @@ internal sealed class WorkingCopySync(Repository repository, string root, IEngin
         var blocked = new List<string>();
         foreach (var path in ChangedPaths(tip.Tree, commit.Tree, ""))
         {
+            // What is already committed (at HEAD, or in the base the new commit builds on) can be replaced without loss;
+            // that also brings a clone forward whose earlier run was killed after its push, half-way through this update.
             var head = tip[path]?.Target.Id;
-            var indexClean = repository.Index[path]?.Id == head;
-            if (applied.Contents.TryGetValue(path, out var content) && indexClean && SameBytes(path, content))
+            var committed = baseCommit[path]?.Target.Id;
+            var indexCommitted = repository.Index[path]?.Id is var index && (index == head || index == committed);
+            var ours = applied.Contents.TryGetValue(path, out var content);
+            if (ours && indexCommitted && SameBytes(path, content!))
             {
                 // The setters already wrote exactly the committed bytes.
                 stage.Add(path);
             }
-            else if (repository.RetrieveStatus(path) is FileStatus.Unaltered || (head is null && repository.RetrieveStatus(path) is FileStatus.Nonexistent))
+            else if (indexCommitted && (WorkingFileHolds(path, head) || WorkingFileHolds(path, committed)))
             {
                 checkout.Add(path);
             }
-            else if (applied.Contents.ContainsKey(path) && indexClean && baseCommit[path]?.Target.Id == head)
+            else if (ours && indexCommitted && committed == head)
             {
                 // Only the setter values changed this file: the index takes them, the file keeps the person's edits.
                 keptEdits.Add(path);
@@ -179,6 +183,36 @@ internal sealed class WorkingCopySync(Repository repository, string root, IEngin
 
     private bool IsAncestor(Commit ancestor, Commit descendant) =>
         ancestor.Id == descendant.Id || repository.ObjectDatabase.FindMergeBase(ancestor, descendant)?.Id == ancestor.Id;
+
+    /// <summary>Whether the working file holds exactly the blob <paramref name="id"/> (null: there is no file), by git's blob hash.</summary>
+    private bool WorkingFileHolds(string path, ObjectId? id)
+    {
+        var full = Path.Combine(root, path);
+        var info = new FileInfo(full);
+        if (id is null)
+        {
+            return !info.Exists && info.LinkTarget is null && !Directory.Exists(full);
+        }
+
+        try
+        {
+            // A link's blob is its target's text, as git stores it.
+            var content = info.LinkTarget is { } link ? System.Text.Encoding.UTF8.GetBytes(link) : info.Exists ? File.ReadAllBytes(full) : null;
+            if (content is null)
+            {
+                return false;
+            }
+
+            using var sha1 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA1);
+            sha1.AppendData(System.Text.Encoding.ASCII.GetBytes($"blob {content.Length}\0"));
+            sha1.AppendData(content);
+            return string.Equals(Convert.ToHexString(sha1.GetHashAndReset()), id.Sha, StringComparison.OrdinalIgnoreCase);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
 
     private bool SameBytes(string path, byte[] content)
     {

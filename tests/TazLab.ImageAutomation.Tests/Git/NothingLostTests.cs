@@ -137,6 +137,26 @@ public class NothingLostTests
     }
 
     [Fact]
+    public void AFollowingRunBringsForwardACloneWhoseRunWasKilledAfterItsPush()
+    {
+        // What a run killed after its push and half-way through updating the clone leaves: origin has its commit, the
+        // index and file hold its value, HEAD is where it was.
+        using var remote = new AppsRemote();
+        var clone = remote.Clone("work");
+        var other = remote.Clone("other");
+        new GitAutomation().Submit(Request(other, ApplySetters(other, Policy("a", "1.0.1"))));
+        ApplySetters(clone, Policy("a", "1.0.1"));
+        GitCli.Run(clone, "add", "apps/a/deploy.yaml");
+        var log = new RecordingLog();
+
+        var outcome = new GitAutomation(log).Submit(Request(clone, ApplySetters(clone, Policy("a", "1.0.2"))))!;
+
+        Assert.Equal(outcome.Sha, GitCli.Run(clone, "rev-parse", "HEAD"));
+        Assert.Equal("", GitCli.Run(clone, "status", "--porcelain"));
+        Assert.Empty(log.Warnings);
+    }
+
+    [Fact]
     public void AHooksMessageReachesTheUserWithControlCharactersNeutralised()
     {
         using var remote = new AppsRemote();
