@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
-    One changed file in a 20,000-file repository: Submit-AutomationCommit (no push) in a warm session against
-    'git add <file> && git commit' with the git CLI, each in its own clone of the same repository.
+    One changed file in a 20,000-file repository: Submit-AutomationCommit in a warm session against
+    'git add <file> && git commit' with the git CLI, each in its own clone of the same repository; then the same with
+    -Push to a bare origin on disk of its own against 'git add && git commit && git push'.
 .DESCRIPTION
     Each round first changes the file (untimed: Update-ImageSetter for ours, a file write for git), then times only
     the commit. Medians over -Runs rounds after -Warmup rounds.
@@ -49,6 +50,13 @@ try {
     Invoke-Git clone --quiet $seed $ours
     Invoke-Git clone --quiet $seed $theirs
     $app = 'apps/group-000/app-00007'
+    # For the push rows: a bare origin on disk and a clone of it, for each side.
+    $clones = @{}
+    foreach ($side in 'ours-push', 'git-push') {
+        Invoke-Git clone --quiet --bare $seed (Join-Path $root "$side.git")
+        Invoke-Git clone --quiet (Join-Path $root "$side.git") (Join-Path $root $side)
+        $clones[$side] = Join-Path $root $side
+    }
 
     $oursMs = Measure-Round -Prepare {
         param($round)
@@ -71,10 +79,37 @@ try {
         if ($LASTEXITCODE -ne 0) { throw 'git commit failed.' }
     }
 
-    $count = [int](Invoke-Git -C $ours rev-list --count HEAD)
-    if ($count -ne 1 + $Warmup + $Runs) { throw "Expected $(1 + $Warmup + $Runs) commits in our clone, found $count." }
-    New-BenchRow -Scenario "commit 1 of $FileCount files" -OursMs $oursMs -Peer 'git add + git commit' -PeerMs $gitMs -Target '<= 1x git' |
-        Format-Table -AutoSize | Out-Host
+    $oursPushMs = Measure-Round -Prepare {
+        param($round)
+        Update-ImageSetter -Path (Join-Path $clones['ours-push'] $app) -Policy flux-system:app-7 -Image registry.example/app-7 -Tag "2.0.$round"
+    } -Timed {
+        param($changes)
+        $commit = $changes | Submit-AutomationCommit -RepositoryPath $clones['ours-push'] -AuthorEmail bench@tazlab.net -Message 'bench' -Push
+        if (-not $commit.Pushed) { throw 'Submit-AutomationCommit did not push.' }
+    }
+
+    $gitPushMs = Measure-Round -Prepare {
+        param($round)
+        $file = Join-Path $clones['git-push'] "$app/deploy.yaml"
+        [IO.File]::WriteAllText($file, ([IO.File]::ReadAllText($file) -replace 'app-7:[0-9.]+', "app-7:2.0.$round"))
+        return "$app/deploy.yaml"
+    } -Timed {
+        param($file)
+        git -C $clones['git-push'] add $file
+        git -C $clones['git-push'] -c user.name=bench -c user.email=bench@tazlab.net commit --quiet --message bench
+        git -C $clones['git-push'] push --quiet origin HEAD
+        if ($LASTEXITCODE -ne 0) { throw 'git push failed.' }
+    }
+
+    $expected = 1 + $Warmup + $Runs
+    foreach ($repository in @($(Join-Path $ours .git), (Join-Path $root 'ours-push.git'))) {
+        $count = [int](Invoke-Git --git-dir $repository rev-list --count main)
+        if ($count -ne $expected) { throw "Expected $expected commits in '$repository', found $count." }
+    }
+    @(
+        New-BenchRow -Scenario "commit 1 of $FileCount files" -OursMs $oursMs -Peer 'git add + git commit' -PeerMs $gitMs -Target '<= 1x git'
+        New-BenchRow -Scenario "commit + push to a bare origin on disk" -OursMs $oursPushMs -Peer 'git add + commit + push' -PeerMs $gitPushMs -Target '<= 1x git'
+    ) | Format-Table -AutoSize | Out-Host
 }
 finally {
     Remove-Item $root -Recurse -Force -ErrorAction Ignore

@@ -42,6 +42,25 @@ Describe 'Submit-AutomationCommit' {
         Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
     }
 
+    It 'does nothing with -InputObject $null (a runbook''s run when nothing changed)' {
+        $result = Submit-AutomationCommit -InputObject $null -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push
+        $result | Should -BeNullOrEmpty
+        Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
+    }
+
+    It '-WhatIf says which files, which message, which remote and branch' {
+        $module = Get-TestModulePath
+        $run = Invoke-ChildPwsh -Script @"
+Import-Module '$module'
+Update-ImageSetter -Path '$clone/apps' -Policy flux-system:app-a -Image registry.example/app-a -Tag 1.0.1 |
+    Submit-AutomationCommit -RepositoryPath '$clone' -AuthorEmail fluxcdbot@tazlab.net -Message 'chore: bump app-a' -Push -WhatIf
+"@
+        $run.ExitCode | Should -Be 0
+        $run.Output | Should -BeLike "*Commit 1 file(s) (apps/a/deploy.yaml) on branch 'main' with message 'chore: bump app-a'*"
+        $run.Output | Should -BeLike "*'origin' ($($repository.Origin)) branch 'main'*"
+        Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
+    }
+
     It 'does nothing with -WhatIf' {
         $changes = Update-App $clone a 1.0.1
         $result = $changes | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push -WhatIf
@@ -79,12 +98,12 @@ Describe 'Submit-AutomationCommit' {
         Invoke-Git -C $clone rev-parse HEAD | Should -Be $head
     }
 
-    It 're-applies its change on top of a person''s commit that raced it, which survives' {
+    It 'builds on a person''s commit pushed after the setters ran, which survives' {
         $changes = Update-App $clone a 1.0.1
         $personal = Invoke-PersonPush -Repository $repository -File README.md -Content "# edited by a person`n"
         $commit = $changes | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push
 
-        $commit.Attempts | Should -Be 2
+        $commit.Attempts | Should -Be 1
         Invoke-Git --git-dir $repository.Origin rev-parse main~1 | Should -Be $personal
         Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
         Invoke-Git --git-dir $repository.Origin show main:README.md | Should -Be '# edited by a person'
@@ -143,5 +162,81 @@ Describe 'Submit-AutomationCommit over HTTP with Basic authentication' {
         $failure.FullyQualifiedErrorId | Should -BeLike 'GitAuthenticationFailed,*'
         ($failure | Out-String) | Should -Not -BeLike "*$wrong*"
         $failure.Exception.Message | Should -BeLike "*user 'automation'*"
+    }
+}
+
+Describe 'Submit-AutomationCommit killed with kill -9' {
+    BeforeAll {
+        $repository = New-AppsRepository
+        Invoke-Git --git-dir $repository.Origin config core.logAllRefUpdates always
+        $clone = $repository.Clone
+        $module = Get-TestModulePath
+        $pwsh = Get-PwshCommand
+
+        # A -Push run in a worker process of its own (pwsh.dll itself, not the dotnet tool's launcher); kills it
+        # -KillAfter milliseconds after its setters ran, or lets it finish. Returns how long the commit and push took.
+        function Invoke-KillableRun {
+            param([string] $Tag, [int] $KillAfter = -1)
+            $script = Join-Path $repository.Root "run-$Tag.ps1"
+            Set-Content -Path $script -Value @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$module'
+`$changes = Update-ImageSetter -Path '$clone/apps' -Policy flux-system:app-a -Image registry.example/app-a -Tag $Tag
+[Console]::Out.WriteLine('ready'); [Console]::Out.Flush()
+`$changes | Submit-AutomationCommit -RepositoryPath '$clone' -AuthorEmail fluxcdbot@tazlab.net -Push | Out-Null
+[Console]::Out.WriteLine('done')
+"@
+            $start = [Diagnostics.ProcessStartInfo]::new($pwsh[0])
+            foreach ($argument in @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $script)) { $start.ArgumentList.Add($argument) }
+            $start.RedirectStandardOutput = $true
+            $start.RedirectStandardError = $true
+            $worker = [Diagnostics.Process]::Start($start)
+            try {
+                $line = $worker.StandardOutput.ReadLine()
+                if ($line -ne 'ready') { throw "the worker did not get ready: $line $($worker.StandardError.ReadToEnd())" }
+                $watch = [Diagnostics.Stopwatch]::StartNew()
+                if ($KillAfter -ge 0) {
+                    Start-Sleep -Milliseconds $KillAfter
+                    & kill -9 $worker.Id 2>$null
+                }
+                $rest = $worker.StandardOutput.ReadToEnd()
+                if (-not $worker.WaitForExit(120000)) { throw 'the worker did not exit' }
+                if ($KillAfter -lt 0 -and $rest -notlike '*done*') { throw "the unkilled run failed: $($worker.StandardError.ReadToEnd())" }
+                return $watch.ElapsedMilliseconds
+            }
+            finally { $worker.Dispose() }
+        }
+    }
+    AfterAll { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
+
+    It 'leaves the clone and origin usable at any point, and the next run pushes exactly one commit' {
+        # TAZLAB_KILL_RUNS (default 3 to keep the suite fast; the issue's figure is 20).
+        $runs = [int]($env:TAZLAB_KILL_RUNS ?? 3)
+        $window = [Math]::Max(50, [int](1.2 * (Invoke-KillableRun -Tag 1.0.0-measure)))
+        $landed = 0
+        for ($i = 1; $i -le $runs; $i++) {
+            $origin = Invoke-Git --git-dir $repository.Origin rev-parse main
+            Invoke-KillableRun -Tag "1.0.$i" -KillAfter (Get-Random -Maximum $window) | Out-Null
+            if ((Invoke-Git --git-dir $repository.Origin rev-parse main) -ne $origin) { $landed++ }
+
+            foreach ($git in @(@('-C', $clone), @('--git-dir', $repository.Origin))) { Invoke-Git @git fsck --no-progress 2>$null }
+            @(Get-ChildItem -Recurse -Force -Filter *.lock (Join-Path $clone .git), $repository.Origin) | Should -BeNullOrEmpty
+            Invoke-Git -C $clone symbolic-ref HEAD | Should -Be 'refs/heads/main'
+            Invoke-Git --git-dir $repository.Origin for-each-ref --format='%(refname)' | Should -Be 'refs/heads/main'
+
+            $before = Invoke-Git --git-dir $repository.Origin rev-parse main
+            $commit = Update-App $clone a "2.0.$i" | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push
+            Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
+            Invoke-Git --git-dir $repository.Origin rev-parse main~1 | Should -Be $before
+            Invoke-Git -C $clone rev-parse HEAD | Should -Be $commit.Sha
+        }
+
+        Write-Host "kill -9 within ${window} ms of the setters: $runs runs, the killed run's push had landed in $landed"
+
+        # Every update of origin's branch was a fast-forward of the one before.
+        $values = @(Invoke-Git --git-dir $repository.Origin log -g --format=%H refs/heads/main)
+        for ($i = 0; $i -lt $values.Count - 1; $i++) {
+            Invoke-Git --git-dir $repository.Origin merge-base --is-ancestor $values[$i + 1] $values[$i]
+        }
     }
 }

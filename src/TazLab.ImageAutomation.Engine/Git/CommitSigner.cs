@@ -17,7 +17,7 @@ internal static class CommitSigner
         if (!File.Exists(keyFile))
         {
             throw new AutomationException(ErrorKind.ObjectNotFound, "SigningKeyNotFound",
-                $"The SSH signing key file '{keyFile}' does not exist.", keyFile, "Pass -SigningKey the path of an OpenSSH private key.");
+                $"The SSH signing key file '{keyFile}' does not exist.", keyFile, "Give the path of an OpenSSH private key as the signing key.");
         }
 
         // Like git: with no file argument ssh-keygen signs standard input and writes the signature to standard output.
@@ -67,7 +67,7 @@ internal static class CommitSigner
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new AutomationException(ErrorKind.ObjectNotFound, "SigningProgramNotFound",
-                $"Signing the commit needs '{program}', which is not on PATH.", program, $"Install {program} or sign with the other -SigningFormat.", e);
+                $"Signing the commit needs '{program}', which is not on PATH.", program, $"Install {program}, or sign in the other signing format.", e);
         }
 
         using (process)
@@ -81,7 +81,7 @@ internal static class CommitSigner
             {
                 throw new AutomationException(ErrorKind.InvalidOperation, "CommitSigningFailed",
                     $"'{program}' could not sign the commit (exit code {process.ExitCode}): {error.Result.Trim()}", program,
-                    "Check that -SigningKey names a usable secret key without a passphrase prompt.");
+                    "Check that the signing key is a usable secret key without a passphrase prompt.");
             }
 
             return output.Result;

@@ -21,8 +21,11 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
     private readonly List<ImageSetterChange> changes = [];
 
     /// <summary>Change objects from Update-ImageSetter.</summary>
+    /// <remarks>$null (a runbook's run when nothing changed) is no change at all, as when piping $null.</remarks>
     [Parameter(ValueFromPipeline = true)]
-    public ImageSetterChange[] InputObject { get; set; } = [];
+    [AllowNull]
+    [AllowEmptyCollection]
+    public ImageSetterChange?[]? InputObject { get; set; } = [];
 
     /// <summary>The working copy to commit in.</summary>
     [Parameter(Mandatory = true, Position = 0)]
@@ -104,7 +107,7 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
     [ValidateSet("OpenPGP", "SSH")]
     public string SigningFormat { get; set; } = "OpenPGP";
 
-    protected override void ProcessRecord() => changes.AddRange(InputObject);
+    protected override void ProcessRecord() => changes.AddRange(InputObject?.OfType<ImageSetterChange>() ?? []);
 
     protected override void EndProcessing()
     {
@@ -123,16 +126,20 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
         try
         {
             var workingCopy = GitAutomation.FindWorkingCopy(path);
-            var files = changes.Select(c => c.Path).Distinct(StringComparer.Ordinal).Count();
-            var branch = PushBranch is null ? "the checked-out branch" : $"branch '{PushBranch}'";
-            if (!ShouldProcess(workingCopy, $"Commit {files} changed file(s) on {branch}"))
+            var automation = new GitAutomation(new CmdletLog(this));
+            var request = Request(workingCopy, Push.IsPresent);
+            var preview = automation.Preview(request);
+            var files = string.Join(", ", preview.Files);
+            // Both questions are asked (and -WhatIf prints both) before anything happens.
+            var commit = ShouldProcess(workingCopy, $"Commit {preview.Files.Count} file(s) ({files}) on branch '{preview.Branch}' with message '{preview.Message}'");
+            var push = Push.IsPresent && ShouldProcess($"{preview.Remote} branch '{preview.Branch}'",
+                $"Push the commit, made again on the new remote head up to {MaxAttempts} time(s) if the remote moved");
+            if (!commit)
             {
                 return;
             }
 
-            var push = Push.IsPresent && ShouldProcess($"{Remote} ({branch})",
-                $"Push, re-applying the changes on the new remote head up to {MaxAttempts} time(s) if the remote moved");
-            var outcome = new GitAutomation(new CmdletLog(this)).Submit(Request(workingCopy, push));
+            var outcome = automation.Submit(push ? request : request with { Push = false });
             if (outcome is null)
             {
                 return;
@@ -153,9 +160,25 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
         }
         catch (AutomationException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            var record = ErrorRecords.From(e);
+            if (ParameterHint(e) is { } hint)
+            {
+                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = hint };
+            }
+
+            ThrowTerminatingError(record);
         }
     }
+
+    /// <summary>The engine describes the thing (the remote, the push branch); here it gets this cmdlet's parameter name.</summary>
+    private static string? ParameterHint(AutomationException e) => e.ErrorId switch
+    {
+        "GitRemoteNotFound" => $"Pass -Remote: {e.RecommendedAction}",
+        "GitPushBranchMissing" => "Pass -PushBranch, or check out a branch.",
+        "GitAuthenticationFailed" => "Pass -Credential with a user name and a password or token that may push to the repository.",
+        "GitRepositoryNotFound" => "Pass -RepositoryPath the folder of a clone ('git clone URL folder').",
+        _ => null,
+    };
 
     private SubmitRequest Request(string workingCopy, bool push) => new(workingCopy, changes.Select(ToEngine).ToList(), AuthorEmail)
     {

@@ -72,7 +72,7 @@ internal sealed class AppsRemote : IDisposable
         Url = BarePath;
         var seed = System.IO.Path.Combine(folder.Path, "seed");
         GitCli.Run(folder.Path, "clone", "-q", BarePath, seed);
-        foreach (var app in new[] { "a", "b" })
+        foreach (var app in new[] { "a", "b", "c" })
         {
             Directory.CreateDirectory(System.IO.Path.Combine(seed, "apps", app));
             File.WriteAllText(System.IO.Path.Combine(seed, "apps", app, "deploy.yaml"), Deployment(app, "1.0.0"));
@@ -88,6 +88,11 @@ internal sealed class AppsRemote : IDisposable
 
     /// <summary>The URL clones use (a path, or http://... when served by <see cref="GitHttpServer"/>).</summary>
     public string Url { get; set; }
+
+    /// <summary>The URL a person's git CLI pushes to (with credentials over HTTP); <see cref="Url"/> by default.</summary>
+    public string PersonUrl { get => personUrl ?? Url; set => personUrl = value; }
+
+    private string? personUrl;
 
     public string Root => folder.Path;
 
@@ -140,55 +145,138 @@ internal sealed class AppsRemote : IDisposable
         return GitCli.Run(clone, "rev-parse", "HEAD");
     }
 
+    /// <summary>Like <see cref="PersonPushes"/>, appending to the file, and when origin moved first: pull --rebase, push again.</summary>
+    public string PersonPushesWithRetry(string clone, string file, string line)
+    {
+        File.AppendAllText(System.IO.Path.Combine(clone, file), line);
+        GitCli.Run(clone, "add", file);
+        GitCli.Run(clone, "commit", "-qm", $"A person edits {file}");
+        for (var attempt = 1; ; attempt++)
+        {
+            if (GitCli.TryRun(clone, null, "push", "-q", "origin", "HEAD:main").ExitCode == 0)
+            {
+                return GitCli.Run(clone, "rev-parse", "HEAD");
+            }
+
+            Assert.True(attempt < 50, "the person could not push in 50 attempts");
+            GitCli.Run(clone, "pull", "-q", "--rebase", "origin", "main");
+        }
+    }
+
     public string Show(string revisionAndPath) => GitCli.Run(BarePath, "show", revisionAndPath);
+
+    /// <summary>Origin holds only its branches (no temporary refs) and no lock files.</summary>
+    public void AssertNoLeftovers()
+    {
+        Assert.All(GitCli.Run(BarePath, "for-each-ref", "--format=%(refname)").Split('\n'), r => Assert.StartsWith("refs/heads/", r));
+        Assert.Empty(Directory.EnumerateFiles(BarePath, "*.lock", SearchOption.AllDirectories));
+        Assert.Empty(Directory.EnumerateDirectories(System.IO.Path.Combine(BarePath, "objects"), "*incoming*"));
+        GitCli.Run(BarePath, "fsck", "--no-progress");
+    }
 
     public void Dispose() => folder.Dispose();
 }
 
 /// <summary>
-/// Two automations (two clones) update different apps and push at the same moment, round after round; afterwards
-/// the remote holds every update exactly once, linear, and every update of its branch added one commit (none forced).
+/// Three automations (three clones, one app each) and a person push to one origin at the same moment, round after
+/// round. Afterwards origin's reflog shows only fast-forwards, every update landed exactly once, the person's commits all
+/// survive, no run reported a push that did not land, and origin holds no stray refs or locks.
 /// </summary>
 internal static class PushRace
 {
-    public static void Run(AppsRemote remote, GitCredential? credential, int rounds = 20)
+    /// <summary>How many times the suite repeats a race: TAZLAB_RACE_REPEAT (default 1; the figure is 10).</summary>
+    public static int Repetitions => Setting("TAZLAB_RACE_REPEAT", 1);
+
+    /// <summary>Rounds per race: TAZLAB_RACE_ROUNDS (default 8 to keep the suite fast; the figure is 20).</summary>
+    public static int Rounds => Setting("TAZLAB_RACE_ROUNDS", 8);
+
+    private static int Setting(string name, int fallback) => int.TryParse(Environment.GetEnvironmentVariable(name), out var n) && n > 0 ? n : fallback;
+
+    public static void Run(Func<AppsRemote> createRemote, GitCredential? credential)
     {
-        var clones = new[] { ("a", remote.Clone("automation-a")), ("b", remote.Clone("automation-b")) };
-        var attempts = new List<int>();
+        var rounds = Rounds;
+        for (var repetition = 0; repetition < Repetitions; repetition++)
+        {
+            using var remote = createRemote();
+            RunOnce(remote, credential, rounds);
+        }
+    }
+
+    private static void RunOnce(AppsRemote remote, GitCredential? credential, int rounds)
+    {
+        var apps = new[] { "a", "b", "c" };
+        var clones = apps.Select(app => (App: app, Clone: remote.Clone($"automation-{app}"))).ToList();
+        var person = remote.Clone("person");
+        GitCli.Run(person, "remote", "set-url", "origin", remote.PersonUrl);
+        var personCommits = new List<string>();
+        var outcomes = new List<CommitOutcome>();
         for (var round = 1; round <= rounds; round++)
         {
             var tag = $"1.0.{round}";
-            using var start = new Barrier(clones.Length);
-            var outcomes = clones.AsParallel().WithDegreeOfParallelism(clones.Length).Select(clone =>
+            using var start = new Barrier(clones.Count + 1);
+            var automations = clones.Select(clone => Task.Factory.StartNew(() =>
             {
-                var request = new SubmitRequest(clone.Item2, AppsRemote.ApplySetters(clone.Item2, AppsRemote.Policy(clone.Item1, tag)), "fluxcdbot@example.com")
+                var request = new SubmitRequest(clone.Clone, AppsRemote.ApplySetters(clone.Clone, AppsRemote.Policy(clone.App, tag)), "fluxcdbot@example.com")
                 {
                     Push = true,
                     Credential = credential,
+                    MaxAttempts = 20,
                     MessageTemplate = "{{ range .Changed.Changes }}{{ .NewValue }}{{ end }}",
                 };
                 start.SignalAndWait();
-                return new GitAutomation().Submit(request)!;
-            }).ToList();
-            attempts.AddRange(outcomes.Select(o => o.Attempts));
+                return new GitAutomation { FirstRetryDelay = TimeSpan.FromMilliseconds(10) }.Submit(request)!;
+            }, TaskCreationOptions.LongRunning)).ToList();
+            var personal = Task.Factory.StartNew(() =>
+            {
+                start.SignalAndWait();
+                return remote.PersonPushesWithRetry(person, "people.txt", $"round {round}\n");
+            }, TaskCreationOptions.LongRunning);
+            outcomes.AddRange(automations.Select(t => t.Result));
+            personCommits.Add(personal.Result);
         }
 
+        var main = GitCli.Run(remote.BarePath, "rev-list", "main").Split('\n').ToHashSet();
+        Assert.All(outcomes, o => Assert.True(o.Pushed && main.Contains(o.Sha), $"{o.Sha} was reported pushed but is not on origin's main"));
+        Assert.All(personCommits, c => Assert.Contains(c, main));
+
         var subjects = GitCli.Run(remote.BarePath, "log", "--format=%s", "main").Split('\n');
-        var expected = Enumerable.Range(1, rounds).SelectMany(r => new[] { $"registry.example/app-a:1.0.{r}", $"registry.example/app-b:1.0.{r}" })
+        var expected = Enumerable.Range(1, rounds).SelectMany(r => apps.Select(app => $"registry.example/app-{app}:1.0.{r}"))
+            .Concat(Enumerable.Range(1, rounds).Select(_ => "A person edits people.txt"))
             .Append("Initial apps");
         Assert.Equal(expected.Order(StringComparer.Ordinal), subjects.Order(StringComparer.Ordinal));
         Assert.Equal("", GitCli.Run(remote.BarePath, "rev-list", "--merges", "main"));
-        Assert.Equal(AppsRemote.Deployment("a", $"1.0.{rounds}"), remote.Show("main:apps/a/deploy.yaml") + "\n");
-        Assert.Equal(AppsRemote.Deployment("b", $"1.0.{rounds}"), remote.Show("main:apps/b/deploy.yaml") + "\n");
+        foreach (var app in apps)
+        {
+            Assert.Equal(AppsRemote.Deployment(app, $"1.0.{rounds}"), remote.Show($"main:apps/{app}/deploy.yaml") + "\n");
+        }
 
+        // Every update of origin's branch (its reflog, core.logAllRefUpdates) was a fast-forward of the one before.
         var values = GitCli.Run(remote.BarePath, "log", "-g", "--format=%H", "refs/heads/main").Split('\n');
-        Assert.Equal(2 * rounds + 1, values.Length);
+        Assert.Equal(4 * rounds + 1, values.Length);
         for (var i = 0; i < values.Length - 1; i++)
         {
             Assert.Equal(values[i + 1], GitCli.Run(remote.BarePath, "rev-parse", values[i] + "^"));
         }
 
-        Assert.Contains(attempts, a => a > 1);
+        remote.AssertNoLeftovers();
+        Assert.Contains(outcomes, o => o.Attempts > 1);
+    }
+}
+
+/// <summary>Everything of a clone the person owns: where HEAD is, the local branches, the index file and every working file.</summary>
+internal sealed record CloneSnapshot(string Head, string Branches, string Index, string Files)
+{
+    public static CloneSnapshot Take(string clone)
+    {
+        var head = File.ReadAllText(System.IO.Path.Combine(clone, ".git", "HEAD")) + GitCli.Run(clone, "rev-parse", "HEAD");
+        var branches = GitCli.Run(clone, "for-each-ref", "--format=%(refname) %(objectname)", "refs/heads", "refs/tags");
+        var index = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(System.IO.Path.Combine(clone, ".git", "index"))));
+        var files = string.Join("\n", Directory.EnumerateFileSystemEntries(clone, "*", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{System.IO.Path.DirectorySeparatorChar}.git", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .Select(p => new FileInfo(p) is { LinkTarget: { } link } ? $"{p} -> {link}"
+                : Directory.Exists(p) ? p : $"{p} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(p)))}"));
+        return new CloneSnapshot(head, branches, index, files);
     }
 }
 
