@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Registry;
 using YamlDotNet.Core;
 
 namespace TazLab.ImageAutomation.Engine.Setters;
@@ -151,6 +152,8 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             {
                 continue;
             }
+
+            ReferenceGrammar.EnsureSetterValue(suffix, value, policy);
 
             if (ScalarText.Render(value, marker.Style, marker.InFlow) is not { } rendered)
             {

@@ -34,6 +34,11 @@ public abstract class RegistryCommandBase : PSCmdlet
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
 
+    /// <summary>The largest registry response read, in MiB (a body is held in memory, so at most 2047); a larger one fails the image.</summary>
+    [Parameter]
+    [ValidateRange(1, 2047)]
+    public int MaxResponseMB { get; set; } = (int)(RegistryOptions.DefaultMaxResponseBytes / (1024 * 1024));
+
     /// <summary>The connection options these parameters describe (paths resolved from $PWD, the password unwrapped only here).</summary>
     protected RegistryOptions BuildRegistryOptions(IReadOnlyList<string>? excludePatterns = null) => new()
     {
@@ -45,5 +50,6 @@ public abstract class RegistryCommandBase : PSCmdlet
         ExcludePatterns = excludePatterns,
         Mirrors = RegistryMirror?.Cast<DictionaryEntry>().ToDictionary(e => e.Key.ToString()!, e => e.Value?.ToString() ?? "", StringComparer.OrdinalIgnoreCase),
         Timeout = TimeSpan.FromSeconds(TimeoutSec),
+        MaxResponseBytes = MaxResponseMB * 1024L * 1024,
     };
 }

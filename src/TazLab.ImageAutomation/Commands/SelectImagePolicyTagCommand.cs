@@ -102,7 +102,12 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
         foreach (var tag in Tag)
         {
-            if (!string.IsNullOrEmpty(tag))
+            if (!string.IsNullOrEmpty(tag) && !ReferenceGrammar.IsTag(tag))
+            {
+                // It could never be written into a manifest; choosing it would only fail later (or worse, inject a line).
+                WriteVerbose($"Ignored {TextScrubber.Quote(tag)}{(Image.Length > 0 ? $" of image '{Image}'" : "")}: not a valid tag name.");
+            }
+            else if (!string.IsNullOrEmpty(tag))
             {
                 tags.Add(tag);
                 if (Digest.Length > 0)

@@ -6,12 +6,21 @@ namespace TazLab.ImageAutomation.Errors;
 /// <summary>Turns the engine's failures into ErrorRecords with a category, the failing item and a recommended action.</summary>
 internal static class ErrorRecords
 {
+    /// <summary>The parameter that changes a limit the engine names in words ("raise the response limit").</summary>
+    private static readonly Dictionary<string, string> LimitParameters = new(StringComparer.Ordinal)
+    {
+        ["RegistryResponseTooLarge"] = "-MaxResponseMB",
+    };
+
     public static ErrorRecord From(AutomationException exception)
     {
         var record = new ErrorRecord(exception, exception.ErrorId, Category(exception.Kind), exception.Target);
         if (exception.RecommendedAction is not null)
         {
-            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = exception.RecommendedAction };
+            var action = LimitParameters.TryGetValue(exception.ErrorId, out var parameter)
+                ? $"{exception.RecommendedAction} (parameter {parameter})"
+                : exception.RecommendedAction;
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = action };
         }
 
         return record;

@@ -46,6 +46,28 @@ public sealed class InProcessPipelineTests : IDisposable
         Assert.Equal(original.Replace("blog-9-x", "blog-10-y"), Encoding.UTF8.GetString(File.ReadAllBytes(path)));
     }
 
+    [Theory]
+    [InlineData("-Alphabetical")]
+    [InlineData("-Numerical -Pattern '^(?P<n>[0-9]+)' -Extract '$n'")]
+    public void A_tag_with_a_line_break_is_not_selected_and_never_written(string policy)
+    {
+        var path = Path.Combine(directory, "deploy.yaml");
+        const string original = "a: example/app:1.0.0 # {\"$imagepolicy\": \"flux-system:app\"}\nb: \"1.0.0\" # {\"$imagepolicy\": \"flux-system:app:tag\"}\nc: '1.0.0' # {\"$imagepolicy\": \"flux-system:app:tag\"}\n";
+        File.WriteAllText(path, original);
+
+        using var shell = NewShell();
+        shell.AddScript($$"""
+            param($Path)
+            '1.0.0', "9.9.9`n", "8.8.8`r`n" | Select-ImagePolicyTag -Image example/app -Policy app {{policy}} -Verbose | Update-ImageSetter -Path $Path
+            """).AddArgument(directory);
+        var output = shell.Invoke();
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Empty(output);
+        Assert.Equal(original, File.ReadAllText(path));
+        Assert.Contains(shell.Streams.Verbose, v => v.Message.Contains(@"'9.9.9\n'") && v.Message.Contains("not a valid tag"));
+    }
+
     [Fact]
     public void WhatIf_writes_nothing_and_emits_nothing()
     {
