@@ -40,7 +40,7 @@ public sealed partial class RegistryClient
         Exclusion = new TagExclusion(this.options.ExcludePatterns);
         mirrors = new RegistryMirrors(this.options.Mirrors, this.options.AllowInsecureHttp);
         transport = RegistryTransport.For(this.options);
-        dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
+        dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable, this.options.Timeout));
     }
 
     /// <summary>The exclusion list in force (<see cref="RegistryOptions.ExcludePatterns"/> or Flux's default).</summary>
