@@ -104,6 +104,12 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         {
             return new ParsedFile(file, text, hasBom, MarkerScanner.Scan(text));
         }
+        catch (YamlTooDeepException e)
+        {
+            throw new AutomationException(ErrorKind.ParserError, "SetterFileTooDeep",
+                $"'{file.Path}' nests collections more than {YamlDepthLimit.MaxDepth} levels deep at line {e.Start.Line}, column {e.Start.Column}; the file was skipped.",
+                file.Path, "No manifest needs that depth: check what wrote the file; the other files were processed.", e);
+        }
         catch (YamlException e)
         {
             throw new AutomationException(ErrorKind.ParserError, "SetterFileInvalidYaml",

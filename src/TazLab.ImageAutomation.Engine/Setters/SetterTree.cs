@@ -23,7 +23,7 @@ internal static class SetterTree
     internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
 
     /// <summary>What screening one file gave: its bytes when marked, or a warning or problem to report.</summary>
-    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem);
+    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem, string? Note = null);
 
     /// <param name="root">An existing directory, absolute.</param>
     /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
@@ -49,6 +49,11 @@ internal static class SetterTree
             if (screening.Warning is not null)
             {
                 log.Warning(screening.Warning);
+            }
+
+            if (screening.Note is not null)
+            {
+                log.Verbose(screening.Note);
             }
 
             if (screening.Problem is not null)
@@ -112,6 +117,11 @@ internal static class SetterTree
         {
             return new Screening(ReadStatus.Nothing, null, null, new AutomationException(ErrorKind.PermissionDenied, "SetterFileUnreadable",
                 $"'{path}' could not be read ({e.Message}); it was skipped.", path, "Check that the file is readable by the current user.", e));
+        }
+
+        if (status == ReadStatus.NotRegularFile)
+        {
+            return new Screening(status, null, null, null, $"{Relative(root, path)}: not a regular file (a FIFO, socket or device); skipped.");
         }
 
         if (status != ReadStatus.Read)
