@@ -44,6 +44,47 @@ public static class AtomicFile
         new(ErrorKind.WriteError, "SetterFileWriteFailed", $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
             "Check that the file and its directory are writable and the disk is not full.", e);
 
+    private const string TemporaryMarker = ".tazlab-";
+    private const string TemporarySuffix = ".tmp";
+
+    /// <summary>
+    /// A new temporary path beside <paramref name="target"/>: <c>.NAME.tazlab-GUID.tmp</c>, hidden, not a manifest name
+    /// (so never screened), and recognisable by <see cref="IsTemporaryName"/> when a killed run leaves it behind.
+    /// </summary>
+    public static string TemporaryPath(string target) =>
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}{TemporaryMarker}{Guid.NewGuid():N}{TemporarySuffix}");
+
+    /// <summary>Whether a file name is one <see cref="TemporaryPath"/> makes.</summary>
+    public static bool IsTemporaryName(ReadOnlySpan<char> name)
+    {
+        const int GuidLength = 32;
+        var markerEnd = name.Length - TemporarySuffix.Length - GuidLength;
+        var markerStart = markerEnd - TemporaryMarker.Length;
+        return markerStart > 1 && name[0] == '.' && name.EndsWith(TemporarySuffix, StringComparison.Ordinal)
+            && name[markerStart..markerEnd].SequenceEqual(TemporaryMarker)
+            && !name.Slice(markerEnd, GuidLength).ContainsAnyExcept("0123456789abcdef");
+    }
+
+    /// <summary>Deletes a temporary file left by an interrupted run; not one a running write still holds open.</summary>
+    /// <returns>Whether it was removed (false: in use, or already gone).</returns>
+    public static bool RemoveLeftover(string path)
+    {
+        try
+        {
+            // A live write holds its temporary open with FileShare.None until it is renamed; then this open fails.
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None))
+            {
+            }
+
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Writes a temporary file beside the target (same directory, so the rename cannot cross file systems), flushes it
     /// to disk, gives it the target's mode bits and renames it over the target. A link is written through, to its target.
@@ -69,7 +110,7 @@ public static class AtomicFile
                     $"'{path}' changed after it was read; it was not updated.", path, "Run the update again.");
             }
 
-            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+            temporary = TemporaryPath(target);
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {
@@ -81,15 +122,20 @@ public static class AtomicFile
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // Renamed while still open, and so locked (FileShare.None): another run's cleanup never takes it for a leftover.
+                    File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                    File.Move(temporary, target, overwrite: true);
+                    temporary = null;
+                }
             }
 
-            if (!OperatingSystem.IsWindows())
+            if (temporary is not null)
             {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                File.Move(temporary, target, overwrite: true);
+                temporary = null;
             }
-
-            File.Move(temporary, target, overwrite: true);
-            temporary = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

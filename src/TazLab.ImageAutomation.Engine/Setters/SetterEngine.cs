@@ -8,7 +8,11 @@ using YamlDotNet.Core;
 namespace TazLab.ImageAutomation.Engine.Setters;
 
 /// <summary>What one pass over a tree found: the files to rewrite, and the files that could not be read.</summary>
-public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList<AutomationException> Problems);
+public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList<AutomationException> Problems)
+{
+    /// <summary>Temporary files left by an interrupted update, to remove with <see cref="AtomicFile.RemoveLeftover"/>.</summary>
+    public IReadOnlyList<string> Leftovers { get; init; } = [];
+}
 
 /// <summary>
 /// Flux's Setters strategy, as a minimal text edit: walk a tree once, find every marked scalar, and compute each
@@ -42,7 +46,8 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
         var updates = new List<FileUpdate>();
         var problems = new List<AutomationException>();
-        foreach (var file in ParsedFiles(root, problems))
+        var leftovers = new List<string>();
+        foreach (var file in ParsedFiles(root, problems, leftovers))
         {
             if (PlanFile(file, policies) is { } update)
             {
@@ -50,7 +55,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             }
         }
 
-        return new SetterPlan(updates, problems);
+        return new SetterPlan(updates, problems) { Leftovers = leftovers };
     }
 
     /// <summary>Every marker under <paramref name="root"/>, whether or not any policy is known for it.</summary>
@@ -68,7 +73,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         return new MarkerInventory(markers, problems);
     }
 
-    private IEnumerable<ParsedFile> ParsedFiles(string root, List<AutomationException> problems)
+    private IEnumerable<ParsedFile> ParsedFiles(string root, List<AutomationException> problems, List<string>? leftovers = null)
     {
         var fullRoot = Path.GetFullPath(root);
         if (!Directory.Exists(fullRoot))
@@ -77,7 +82,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
                 $"'{root}' is not a directory.", root, "Give -Path as the directory holding the manifests.");
         }
 
-        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems))
+        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems, leftovers: leftovers))
         {
             ParsedFile? parsed = null;
             try

@@ -27,9 +27,10 @@ internal static class SetterTree
 
     /// <param name="root">An existing directory, absolute.</param>
     /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
+    /// <param name="leftovers">Receives the temporary files of interrupted writes (<see cref="AtomicFile.IsTemporaryName"/>).</param>
     /// <remarks>One file at a time: reading in parallel was slower on a busy two-core machine, and a walk is I/O-bound anyway.</remarks>
     public static IEnumerable<ScreenedFile> ScreenedFiles(
-        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null)
+        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null)
     {
         read ??= CandidateReader.Read;
         string? realRoot = null;
@@ -37,6 +38,12 @@ internal static class SetterTree
         var buffer = new byte[64 * 1024];
         foreach (var file in Walk(root, problems))
         {
+            if (AtomicFile.IsTemporaryName(Path.GetFileName(file.AsSpan())))
+            {
+                leftovers?.Add(file);
+                continue;
+            }
+
             var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
@@ -149,7 +156,7 @@ internal static class SetterTree
             {
                 ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory
                     ? (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git")
-                    : IsCandidateName(e.FileName),
+                    : IsCandidateName(e.FileName) || AtomicFile.IsTemporaryName(e.FileName),
             }.ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

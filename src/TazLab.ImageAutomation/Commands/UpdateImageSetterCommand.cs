@@ -79,6 +79,13 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
+        foreach (var leftover in plan.Leftovers.Where(l => ShouldProcess(l, "Remove temporary file left by an interrupted update")))
+        {
+            WriteVerbose(AtomicFile.RemoveLeftover(leftover)
+                ? $"Removed '{leftover}', a temporary file left by an interrupted update."
+                : $"Left '{leftover}': another update is still writing it.");
+        }
+
         // Asked file by file first, then written together (see AtomicFile.WriteAll), then reported in walk order.
         var approved = plan.Updates.Where(update => ShouldProcess(update.Path,
             "Set " + string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'")))).ToList();

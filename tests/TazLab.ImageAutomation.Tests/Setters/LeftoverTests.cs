@@ -1,0 +1,56 @@
+using TazLab.ImageAutomation.Engine.Setters;
+
+namespace TazLab.ImageAutomation.Tests.Setters;
+
+/// <summary>Temporary files a killed update left beside the manifests: recognised, never read as manifests, removed by the next update.</summary>
+public sealed class LeftoverTests
+{
+    private const string Marked = "image: ghcr.io/org/app:v1.0.0 # {\"$imagepolicy\": \"flux-system:app\"}\n";
+    private static readonly SetterPolicy App = new("flux-system:app", "ghcr.io/org/app", "v2.0.0", null);
+
+    [Fact]
+    public void A_temporary_file_is_named_after_its_target_recognisably_and_is_not_a_manifest_name()
+    {
+        var name = Path.GetFileName(AtomicFile.TemporaryPath("/tree/apps/deploy.yaml"));
+
+        Assert.StartsWith(".deploy.yaml.tazlab-", name);
+        Assert.True(AtomicFile.IsTemporaryName(name));
+        Assert.False(SetterTree.IsCandidateName(name));
+        Assert.False(AtomicFile.IsTemporaryName(".deploy.yaml.tmp"));
+        Assert.False(AtomicFile.IsTemporaryName("deploy.yaml"));
+    }
+
+    [Fact]
+    public void Leftovers_are_listed_by_the_plan_never_parsed_and_removed()
+    {
+        using var tree = new SetterTestTree();
+        tree.Write("apps/deploy.yaml", Marked);
+        var leftover = AtomicFile.TemporaryPath(tree.PathOf("apps/deploy.yaml"));
+        File.WriteAllText(leftover, Marked); // what a write killed after its last byte leaves
+        var empty = AtomicFile.TemporaryPath(tree.PathOf("apps/deploy.yaml"));
+        File.WriteAllText(empty, ""); // and one killed before its first
+        var unrelated = tree.Write("apps/.notes.tmp", "mine");
+
+        var plan = tree.Engine().Plan(tree.Root, SetterPolicy.Index([App]));
+
+        Assert.Equal(["apps/deploy.yaml"], plan.Updates.Select(u => u.RelativePath));
+        Assert.Equal(new[] { leftover, empty }.Order(StringComparer.Ordinal), plan.Leftovers);
+        foreach (var path in plan.Leftovers)
+        {
+            Assert.True(AtomicFile.RemoveLeftover(path));
+        }
+
+        Assert.Equal(new[] { tree.PathOf("apps/deploy.yaml"), unrelated }.Order(StringComparer.Ordinal), Directory.GetFiles(tree.PathOf("apps")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_temporary_file_still_being_written_is_not_removed()
+    {
+        using var tree = new SetterTestTree();
+        var temporary = AtomicFile.TemporaryPath(tree.PathOf("deploy.yaml"));
+        using var writing = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None); // as AtomicFile holds it
+
+        Assert.False(AtomicFile.RemoveLeftover(temporary));
+        Assert.True(File.Exists(temporary));
+    }
+}
