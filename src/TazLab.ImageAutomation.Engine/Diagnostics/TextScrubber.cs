@@ -127,8 +127,9 @@ public static partial class TextScrubber
         }
     }
 
-    // Authorization header values: scheme, then the credential (base64, a JWT, an opaque token).
-    [GeneratedRegex(@"\b(Basic|Bearer|Token)\s+[A-Za-z0-9+/=._~-]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Authorization header values: scheme as headers spell it (so prose such as "basic auth" is left alone), then the
+    // credential (base64, a JWT, an opaque token).
+    [GeneratedRegex(@"\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+", RegexOptions.CultureInvariant)]
     private static partial Regex AuthorizationValue();
 
     // "password=…", "token": "…", "refresh_token=…" in query strings, forms and JSON echoed back.

@@ -94,4 +94,20 @@ public class ReferenceGrammarTests
 
         Assert.Equal("SetterPolicyDigestInvalid", error.ErrorId);
     }
+
+    [Fact]
+    public void A_very_long_range_or_tag_is_quoted_short_with_its_length()
+    {
+        var range = ">=1.0.0 " + new string('x', 1024 * 1024);
+        var tag = "1" + new string('a', 1024 * 1024);
+
+        var rangeError = Assert.Throws<AutomationException>(() => new TazLab.ImageAutomation.Engine.Policies.TagPolicy(
+            TazLab.ImageAutomation.Engine.Policies.PolicyKind.SemVer, semVerRange: range));
+        var tagError = Assert.Throws<AutomationException>(() => SetterPolicy.FromSelection("app", "ghcr.io/org/app", tag, null));
+
+        Assert.InRange(rangeError.Message.Length, 1, 600);
+        Assert.Contains($"({range.Length} characters)", rangeError.Message);
+        Assert.InRange(tagError.Message.Length, 1, 400);
+        Assert.Contains($"({tag.Length} characters)", tagError.Message);
+    }
 }
