@@ -155,7 +155,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             var (key, suffix) = SplitSetter(marker.Setter);
             if (!policies.TryGetValue(key, out var policy) || policy.ValueFor(suffix) is not { } value)
             {
-                log.Verbose($"{relative}:{marker.Line}: marker '{marker.Setter}' names no policy in the input; left alone.");
+                log.Verbose($"{relative}:{marker.Line}: marker {TextScrubber.Quote(marker.Setter)} names no policy in the input; left alone.");
                 continue;
             }
 
@@ -168,7 +168,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
             if (ScalarText.Render(value, marker.Style, marker.InFlow) is not { } rendered)
             {
-                log.Warning($"{relative}:{marker.Line}: marker '{marker.Setter}' is on a block scalar, which cannot be rewritten in place; left alone.");
+                log.Warning($"{relative}:{marker.Line}: marker {TextScrubber.Quote(marker.Setter)} is on a block scalar, which cannot be rewritten in place; left alone.");
                 continue;
             }
 

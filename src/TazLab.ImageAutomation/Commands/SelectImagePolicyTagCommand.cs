@@ -102,10 +102,12 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
         foreach (var tag in Tag)
         {
-            if (!string.IsNullOrEmpty(tag) && !ReferenceGrammar.IsTag(tag))
+            if (!string.IsNullOrEmpty(tag) && tag.Any(char.IsControl))
             {
-                // It could never be written into a manifest; choosing it would only fail later (or worse, inject a line).
-                WriteVerbose($"Ignored {TextScrubber.Quote(tag)}{(Image.Length > 0 ? $" of image '{Image}'" : "")}: not a valid tag name.");
+                // No tag can hold a line break or an escape: selecting one could only inject a line into a manifest.
+                // Other strings are ordered exactly as Flux does (its vectors include '-78' and '1.0.0+build.7');
+                // Update-ImageSetter refuses to write any that is not a valid tag.
+                WriteVerbose($"Ignored {TextScrubber.Quote(tag)}{(Image.Length > 0 ? $" of image '{Image}'" : "")}: a control character cannot be in a tag.");
             }
             else if (!string.IsNullOrEmpty(tag))
             {

@@ -65,7 +65,7 @@ public sealed class InProcessPipelineTests : IDisposable
         Assert.Empty(shell.Streams.Error);
         Assert.Empty(output);
         Assert.Equal(original, File.ReadAllText(path));
-        Assert.Contains(shell.Streams.Verbose, v => v.Message.Contains(@"'9.9.9\n'") && v.Message.Contains("not a valid tag"));
+        Assert.Contains(shell.Streams.Verbose, v => v.Message.Contains(@"'9.9.9\n'") && v.Message.Contains("control character"));
     }
 
     [Fact]
