@@ -304,7 +304,7 @@ public sealed partial class RegistryClient
                         : "Check the user name and password or token.");
             }
 
-            return Failure(this, response, "get a token to read");
+            return Failure(this, response, "get a token to read", $"the token service {Scrub(service)} of registry {Subject.Name}");
         }
 
         private void ReportRateLimit(RegistryResponse response)

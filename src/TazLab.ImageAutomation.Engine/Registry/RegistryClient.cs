@@ -299,11 +299,12 @@ public sealed partial class RegistryClient
         return next;
     }
 
-    internal static AutomationException Failure(Session session, RegistryResponse response, string action)
+    /// <param name="server">Who answered, when not the registry (its token service).</param>
+    internal static AutomationException Failure(Session session, RegistryResponse response, string action, string? server = null)
     {
         var (codes, messages) = RegistryErrors(response.Body);
         var image = session.Image.Original;
-        var where = $"registry {session.Subject.Name}";
+        var where = server ?? $"registry {session.Subject.Name}";
         // All of it server text: a registry may echo the request's Authorization header or send terminal escapes.
         var status = session.Scrub($"{(int)response.Status} {response.Message.ReasonPhrase}{(codes.Length > 0 ? $" {codes}" : "")}{(messages.Length > 0 ? $": {messages}" : "")}");
         var who = session.Credential is null ? "anonymously" : $"as {session.Credential}";

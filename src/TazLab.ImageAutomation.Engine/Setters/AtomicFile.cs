@@ -71,7 +71,7 @@ public static class AtomicFile
     {
         try
         {
-            // A live write holds its temporary open with FileShare.None until it is renamed; then this open fails.
+            // A live write holds its temporary open (a shared lock) until it is renamed, so this exclusive open fails.
             using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None))
             {
             }
@@ -111,7 +111,9 @@ public static class AtomicFile
             }
 
             temporary = TemporaryPath(target);
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            // FileShare.Read takes a shared lock (flock) for as long as the stream is open: RemoveLeftover's exclusive one
+            // then fails, and readers of the file once it is renamed are not refused.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
             if (!OperatingSystem.IsWindows())
             {
                 // Created with the target's bits (the umask may only narrow them) so the content is never more readable than before.
@@ -124,7 +126,7 @@ public static class AtomicFile
                 stream.Flush(flushToDisk: true);
                 if (!OperatingSystem.IsWindows())
                 {
-                    // Renamed while still open, and so locked (FileShare.None): another run's cleanup never takes it for a leftover.
+                    // Renamed while still open, and so still locked: another run's cleanup never takes it for a leftover.
                     File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
                     File.Move(temporary, target, overwrite: true);
                     temporary = null;

@@ -38,7 +38,8 @@ public sealed partial class RegistryClientFakeServerTests
         var error = await Assert.ThrowsAsync<AutomationException>(() =>
             List(registry, new RegistryOptions { Credential = new RegistryCredential(User, Password), Retry = new RetryOptions { MaxRetries = 0 } }));
 
-        Assert.StartsWith("Registry", error.ErrorId);
+        Assert.Equal("RegistryUnavailable", error.ErrorId);
+        Assert.Contains($"the token service {tokens.BaseUri}token of registry", error.Message);
         Assert.Contains("cannot check", error.Message);
         AssertNoSecret(error.Message + log.All);
     }

@@ -48,9 +48,44 @@ public sealed class LeftoverTests
     {
         using var tree = new SetterTestTree();
         var temporary = AtomicFile.TemporaryPath(tree.PathOf("deploy.yaml"));
-        using var writing = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None); // as AtomicFile holds it
+        using var writing = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.Read); // as AtomicFile holds it
 
         Assert.False(AtomicFile.RemoveLeftover(temporary));
         Assert.True(File.Exists(temporary));
+        Assert.Equal("", File.ReadAllText(temporary)); // readers are not refused
+    }
+
+    [Fact]
+    public void Readers_of_the_file_are_never_refused_while_it_is_rewritten()
+    {
+        using var tree = new SetterTestTree();
+        var path = tree.Write("deploy.yaml", "0");
+        var refused = 0;
+        using var done = new ManualResetEventSlim();
+        var reader = new Thread(() =>
+        {
+            while (!done.IsSet)
+            {
+                try
+                {
+                    File.ReadAllText(path);
+                }
+                catch (IOException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        });
+        reader.Start();
+
+        for (var i = 1; i <= 300; i++)
+        {
+            AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(i.ToString()));
+        }
+
+        done.Set();
+        reader.Join();
+        Assert.Equal(0, refused);
+        Assert.Equal("300", tree.Text("deploy.yaml"));
     }
 }
