@@ -210,11 +210,11 @@ public sealed partial class RegistryClient
             if (Credential is not null && realm.Scheme == Uri.UriSchemeHttp && !Options.AllowInsecureHttp && !RegistryMirrors.IsLoopback(realm.Authority))
             {
                 throw new AutomationException(ErrorKind.AuthenticationError, "RegistryRealmInsecure",
-                    $"Registry {Subject.Name} wants credentials sent to the plain-HTTP token service {realm.GetLeftPart(UriPartial.Path)}; refused.",
+                    $"Registry {Subject.Name} wants credentials sent to the plain-HTTP token service {Scrub(realm.GetLeftPart(UriPartial.Path))}; refused.",
                     Image.Original, "Use a registry whose token service is HTTPS, or pass -AllowInsecureHttp if you accept sending the password unencrypted.");
             }
 
-            Log.Verbose($"Token for {string.Join(" ", scopes)} from {realm.GetLeftPart(UriPartial.Path)} ({(Credential is null ? "anonymous" : Credential.ToString())}).");
+            Log.Verbose(Scrub($"Token for {string.Join(" ", scopes)} from {realm.GetLeftPart(UriPartial.Path)}") + $" ({(Credential is null ? "anonymous" : Credential.ToString())}).");
             using var response = await client.transport.SendAsync(() => TokenRequest(realm, service, scopes), Options,
                 Subject with { TokenService = realm.GetLeftPart(UriPartial.Path) }, Log, Scrub, requestToken).ConfigureAwait(false);
             if (response.Status != HttpStatusCode.OK)

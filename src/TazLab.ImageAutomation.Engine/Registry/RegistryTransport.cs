@@ -116,6 +116,11 @@ internal sealed class RegistryTransport
     /// </summary>
     private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, long limit, RequestSubject subject, CancellationToken ct)
     {
+        if (response.RequestMessage?.Method == HttpMethod.Head)
+        {
+            return []; // its Content-Length is the size of the body a GET would get
+        }
+
         if (response.Content.Headers.ContentLength is { } announced && announced > limit)
         {
             throw TooLarge(subject, limit, $" (it announced {announced} bytes)");

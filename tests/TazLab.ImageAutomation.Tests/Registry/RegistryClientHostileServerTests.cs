@@ -126,6 +126,17 @@ public sealed partial class RegistryClientFakeServerTests
     }
 
     [Fact]
+    public async Task TheLimitDoesNotApplyToTheSizeAHeadAnnounces()
+    {
+        const string digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        await using var registry = new FakeRegistry(_ => new FakeResponse(200) { ContentLength = 64L * 1024 * 1024 }.WithHeader("Docker-Content-Digest", digest));
+
+        var found = await Client(new RegistryOptions { MaxResponseBytes = 1024 }).GetDigestAsync(ImageReference.Parse($"{registry.Host}/test/app"), "1.0", log, default);
+
+        Assert.Equal(digest, found);
+    }
+
+    [Fact]
     public async Task ResponsesUpToTheLimitAreRead()
     {
         var tags = Enumerable.Range(0, 20000).Select(i => $"1.0.{i}").ToList();
