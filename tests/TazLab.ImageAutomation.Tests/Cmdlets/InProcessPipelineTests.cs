@@ -69,6 +69,24 @@ public sealed class InProcessPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_response_above_the_limit_is_LimitsExceeded_naming_the_parameter_that_raises_it()
+    {
+        await using var registry = new TazLab.ImageAutomation.Tests.Registry.Support.FakeRegistry(request => request.Method == "HEAD"
+            ? new TazLab.ImageAutomation.Tests.Registry.Support.FakeResponse(200) // no digest header: the manifest is fetched
+            : new TazLab.ImageAutomation.Tests.Registry.Support.FakeResponse(200) { ContentLength = 2L * 1024 * 1024, WriteBody = (_, _) => Task.CompletedTask });
+
+        using var shell = NewShell();
+        shell.AddScript($"Select-ImagePolicyTag -Tag 1.0 -Image {registry.Host}/test/app -Alphabetical -DigestReflection Always -MaxResponseMB 1");
+        var output = shell.Invoke();
+
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal((ErrorCategory.LimitsExceeded, "RegistryResponseTooLarge"), (error.CategoryInfo.Category, error.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Contains("1048576-byte limit", error.Exception.Message);
+        Assert.EndsWith("(parameter -MaxResponseMB)", error.ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
     public void WhatIf_writes_nothing_and_emits_nothing()
     {
         var path = Path.Combine(directory, "deploy.yaml");
