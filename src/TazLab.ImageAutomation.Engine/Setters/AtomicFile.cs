@@ -44,6 +44,14 @@ public static class AtomicFile
         new(ErrorKind.WriteError, "SetterFileWriteFailed", $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
             "Check that the file and its directory are writable and the disk is not full.", e);
 
+    /// <summary>Whether the file still holds exactly <paramref name="expected"/>, read without blocking (it may have become a FIFO since).</summary>
+    private static bool StillHolds(string path, byte[] expected)
+    {
+        var buffer = new byte[expected.Length + 1];
+        return CandidateReader.Read(path, ref buffer, buffer.Length, out var read) == ReadStatus.Read
+            && buffer.AsSpan(0, read).SequenceEqual(expected);
+    }
+
     private const string TemporaryMarker = ".tazlab-";
     private const string TemporarySuffix = ".tmp";
 
@@ -104,7 +112,7 @@ public static class AtomicFile
                     "Make the file writable (chmod u+w) if it should be updated, or keep it out of -Path.");
             }
 
-            if (expectedCurrent is not null && !File.ReadAllBytes(target).AsSpan().SequenceEqual(expectedCurrent))
+            if (expectedCurrent is not null && !StillHolds(target, expectedCurrent))
             {
                 throw new AutomationException(ErrorKind.ResourceBusy, "SetterFileChanged",
                     $"'{path}' changed after it was read; it was not updated.", path, "Run the update again.");

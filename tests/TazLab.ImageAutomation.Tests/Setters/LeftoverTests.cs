@@ -88,4 +88,22 @@ public sealed class LeftoverTests
         Assert.Equal(0, refused);
         Assert.Equal("300", tree.Text("deploy.yaml"));
     }
+
+    [Fact]
+    public async Task A_file_replaced_by_a_fifo_after_it_was_read_is_not_waited_for()
+    {
+        using var tree = new SetterTestTree();
+        var pipe = tree.PathOf("deploy.yaml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        using var writer = new FileStream(pipe, FileMode.Open, FileAccess.ReadWrite); // a writer that never closes it
+
+        var error = await Assert.ThrowsAsync<TazLab.ImageAutomation.Engine.Diagnostics.AutomationException>(() =>
+            Task.Run(() => AtomicFile.Write(pipe, "new"u8.ToArray(), expectedCurrent: "old"u8.ToArray())).WaitAsync(TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("SetterFileChanged", error.ErrorId);
+    }
 }
