@@ -73,18 +73,18 @@ public sealed record ImageReference
 
         if (path.Any(char.IsUpper) || registry.Any(char.IsUpper))
         {
-            throw Invalid(image, "must be lower case", $"Use '{image.ToLowerInvariant()}': registries only accept lower-case repository names.");
+            throw Invalid(image, "must be lower case", $"Use {TextScrubber.Quote(image.ToLowerInvariant())}: registries only accept lower-case repository names.");
         }
 
         if (!ReferenceGrammar.IsRegistryHost(registry))
         {
-            throw Invalid(image, $"has an invalid registry host '{registry}'",
+            throw Invalid(image, $"has an invalid registry host {TextScrubber.Quote(registry)}",
                 "The registry is a host name or IP address with an optional port, such as 'ghcr.io' or 'localhost:5000'.");
         }
 
         if (!ReferenceGrammar.IsRepositoryPath(path))
         {
-            throw Invalid(image, $"has an invalid repository path '{path}'",
+            throw Invalid(image, $"has an invalid repository path {TextScrubber.Quote(path)}",
                 "Repository path components use lower-case letters, digits and the separators '.', '_', '__', '-' and '/'.");
         }
 
@@ -97,6 +97,6 @@ public sealed record ImageReference
     }
 
     private static AutomationException Invalid(string image, string problem, string? hint) =>
-        new(ErrorKind.InvalidArgument, "InvalidImageName", $"image {TextScrubber.Quote(image)} {TextScrubber.Neutralise(problem)}", image,
+        new(ErrorKind.InvalidArgument, "InvalidImageName", $"image {TextScrubber.Quote(image)} {TextScrubber.Shorten(TextScrubber.Neutralise(problem), TextScrubber.MaxQuotedLength * 2)}", image,
             hint ?? "Give the image repository without scheme, tag or digest, for example 'ghcr.io/org/app'.");
 }

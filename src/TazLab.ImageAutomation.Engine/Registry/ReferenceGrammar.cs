@@ -5,8 +5,8 @@ namespace TazLab.ImageAutomation.Engine.Registry;
 /// <summary>
 /// The one definition of the tag, digest and image-name grammars (distribution/reference), checked over the whole
 /// string: ordinal checks, or regexes anchored with <c>\A…\z</c> (.NET's <c>$</c> also matches before a final line
-/// feed, which let <c>9.9.9\n</c> through). Used when tags are listed, when one is selected and when a value is written
-/// into a file.
+/// feed, which let <c>9.9.9\n</c> through). Used when tags are listed (registry and OCI layout) and when a value is
+/// written into a file.
 /// </summary>
 public static partial class ReferenceGrammar
 {
@@ -39,10 +39,9 @@ public static partial class ReferenceGrammar
             return false;
         }
 
-        var hex = digest.StartsWith("sha256:", StringComparison.Ordinal) ? digest.AsSpan(7)
-            : digest.StartsWith("sha512:", StringComparison.Ordinal) ? digest.AsSpan(7) : default;
-        var expected = digest.StartsWith("sha256:", StringComparison.Ordinal) ? 64 : 128;
-        return hex.Length == expected && !hex.ContainsAnyExcept("0123456789abcdef");
+        var length = digest.StartsWith("sha256:", StringComparison.Ordinal) ? 64
+            : digest.StartsWith("sha512:", StringComparison.Ordinal) ? 128 : -1;
+        return digest.Length == "sha256:".Length + length && !digest.AsSpan("sha256:".Length).ContainsAnyExcept("0123456789abcdef");
     }
 
     /// <summary>A repository path: lower-case components of <c>[a-z0-9]+</c> joined by <c>.</c>, <c>_</c>, <c>__</c> or dashes, separated by <c>/</c>.</summary>

@@ -38,6 +38,9 @@ public class ReferenceGrammarTests
     [InlineData(Sha256 + "\n", false)]
     [InlineData("sha256:0123", false)]
     [InlineData("SHA256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", false)]
+    [InlineData("sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", true)]
+    [InlineData("sha512:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", false)]
+    [InlineData("md5:0123456789abcdef0123456789abcdef", false)]
     [InlineData("sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", false)]
     public void DigestsAreCheckedOverTheWholeString(string digest, bool valid)
     {
@@ -57,6 +60,20 @@ public class ReferenceGrammarTests
 
         Assert.Equal("InvalidImageName", error.ErrorId);
         Assert.DoesNotContain("\n", error.Message);
+    }
+
+    [Theory]
+    [InlineData("org/")]
+    [InlineData("ghcr.io/")]
+    [InlineData("ORG/")]
+    public void AVeryLongImageNameIsQuotedShort(string start)
+    {
+        var image = start + new string('a', 1024 * 1024);
+
+        var error = Assert.Throws<AutomationException>(() => ImageReference.Parse(image + "-"));
+
+        Assert.InRange(error.Message.Length, 1, 600);
+        Assert.InRange(error.RecommendedAction!.Length, 1, 600);
     }
 
     [Theory]
