@@ -125,7 +125,7 @@ Describe 'Update-ImageSetter' {
 }
 
 Describe 'Update-ImageSetter killed while it rewrites a large tree' {
-    It 'leaves every file wholly old or wholly new' {
+    It 'leaves every file wholly old or wholly new, and the next run finishes the job and removes the temporary files' {
         $count = 3000
         $root = Join-Path $TestDrive 'large'
         $padding = ('# ' + ('x' * 78) + "`n") * 100
@@ -156,5 +156,13 @@ Import-Module '$(Get-TestModulePath)'
         $newCount = @($contents | Where-Object { $_ -eq $new }).Count
         $newCount | Should -BeGreaterThan 0 -Because 'the child was killed after it began writing'
         $newCount | Should -BeLessThan $count -Because 'the child was killed before it finished'
+
+        # The writes in flight at the kill left their temporary files (.NAME.tazlab-GUID.tmp, some empty); the next run removes them.
+        $leftovers = @(Get-ChildItem $root -Force -Filter '.*.tmp')
+        $removed = [pscustomobject]@{ Policy = 'flux-system:web'; Image = 'ghcr.io/org/web'; Tag = '1.1.0' } |
+            Update-ImageSetter -Path $root -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] -and $_.Message -like 'Removed *' }
+        @($removed).Count | Should -Be $leftovers.Count
+        @(Get-ChildItem $root -Force -Filter '.*.tmp').Count | Should -Be 0
+        @(Get-ChildItem $root -Filter *.yaml | Where-Object { [IO.File]::ReadAllText($_.FullName) -ne $new }).Count | Should -Be 0
     }
 }

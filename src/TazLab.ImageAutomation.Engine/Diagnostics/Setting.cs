@@ -17,5 +17,9 @@ public enum Setting
     TagFilter,
     UpdatePath,
     MaxFileSize,
+    MaxResponseSize,
     PushBranch,
+    GitRemote,
+    GitCredential,
+    RepositoryPath,
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Policies;
 using TazLab.ImageAutomation.Engine.Registry;
+using TazLab.ImageAutomation.Engine.Setters;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -29,9 +30,6 @@ public static partial class FluxObjectReader
 
     /// <summary>A file is read whole: anything above this is not a manifest.</summary>
     public const long MaxFileSize = 10 * 1024 * 1024;
-
-    /// <summary>Collections nested deeper than this are refused (Kubernetes manifests rarely pass 20).</summary>
-    public const int MaxNesting = 256;
 
     /// <param name="path">A directory (walked, links to directories not followed, <c>.git</c> skipped) or one file.</param>
     /// <param name="relativeTo">The directory that <see cref="FluxObject.RelativePath"/> is relative to (default: <paramref name="path"/>).</param>
@@ -160,17 +158,21 @@ public static partial class FluxObjectReader
         var stream = new YamlStream();
         try
         {
-            var text = File.ReadAllText(file);
-            if (DeepestNesting(text) > MaxNesting)
+            if (ReadRegularFile(file) is not { } text)
             {
-                // YamlStream builds its tree recursively: a hostile file could overflow the stack and end the process.
-                problems.Add(new AutomationException(ErrorKind.LimitsExceeded, "FluxObjectFileTooDeep",
-                    $"'{relative}' nests collections more than {MaxNesting} levels deep; it was not read.",
-                    new FluxObjectLocation(file, relative, 0, 0, "", "", "", ""), "A manifest never nests that deep; check the file."));
+                log.Verbose($"{relative}: not a regular file (a FIFO, socket, device or link); skipped.");
                 return documents;
             }
 
-            stream.Load(new StringReader(text));
+            // The depth bound also keeps YamlStream, which builds its tree recursively, from overflowing the stack.
+            stream.Load(new Parser(YamlDepthLimit.Wrap(new Scanner(new StringReader(text)))));
+        }
+        catch (YamlTooDeepException e)
+        {
+            problems.Add(new AutomationException(ErrorKind.LimitsExceeded, "FluxObjectFileTooDeep",
+                $"'{relative}' nests collections more than {YamlDepthLimit.MaxDepth} levels deep at line {e.Start.Line}; it was not read.",
+                new FluxObjectLocation(file, relative, stream.Documents.Count, (int)e.Start.Line, "", "", "", ""), "A manifest never nests that deep; check the file."));
+            return documents;
         }
         catch (YamlException e)
         {
@@ -196,31 +198,16 @@ public static partial class FluxObjectReader
         return documents;
     }
 
-    /// <summary>The deepest collection nesting, from the parser's events (no tree, no recursion); stops at a syntax error, which the load reports.</summary>
-    private static int DeepestNesting(string text)
+    /// <summary>The file's text, read without following a link or blocking on a FIFO; null when it is not a regular file.</summary>
+    private static string? ReadRegularFile(string file)
     {
-        var parser = new Parser(new StringReader(text));
-        int depth = 0, deepest = 0;
-        try
+        var buffer = new byte[64 * 1024];
+        return CandidateReader.Read(file, ref buffer, (int)MaxFileSize, out var read) switch
         {
-            while (parser.MoveNext() && deepest <= MaxNesting)
-            {
-                switch (parser.Current)
-                {
-                    case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
-                        deepest = Math.Max(deepest, ++depth);
-                        break;
-                    case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
-                        depth--;
-                        break;
-                }
-            }
-        }
-        catch (YamlException)
-        {
-        }
-
-        return deepest;
+            ReadStatus.Read => System.Text.Encoding.UTF8.GetString(buffer, 0, read),
+            ReadStatus.Nothing => "",
+            _ => null,
+        };
     }
 
     internal static AutomationException Problem(FluxObjectLocation location, int line, string problem, string hint) =>
@@ -229,9 +216,9 @@ public static partial class FluxObjectReader
             + $"{location.Field} (line {line}) {problem}.",
             location with { Line = line }, hint);
 
-    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$")]
+    [GeneratedRegex(@"\A([0-9]+(\.[0-9]+)?(ms|s|m|h))+\z")]
     private static partial Regex DurationPattern();
 
-    [GeneratedRegex(@"^([0-9]+(\.[0-9]+)?(ms|s|m))+$")]
+    [GeneratedRegex(@"\A([0-9]+(\.[0-9]+)?(ms|s|m))+\z")]
     private static partial Regex TimeoutPattern();
 }

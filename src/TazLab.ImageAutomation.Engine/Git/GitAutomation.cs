@@ -30,7 +30,8 @@ public sealed class GitAutomation(IEngineLog? log = null)
         if (gitDirectory is null)
         {
             throw new AutomationException(ErrorKind.ObjectNotFound, "GitRepositoryNotFound",
-                $"'{path}' is not inside a git repository.", path, "Give the folder of a clone ('git clone URL folder').");
+                $"'{path}' is not inside a git repository.", path, "Give the folder of a clone ('git clone URL folder').")
+            { Settings = [Setting.RepositoryPath] };
         }
 
         using var repository = new Repository(gitDirectory);

@@ -1,42 +1,28 @@
 using System.Text;
+using System.Text.RegularExpressions;
+using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Git;
 
 /// <summary>
-/// The one place git text from outside (a server's or hook's message, a library's error) is made safe to show: the
-/// credential's secret and any <c>user:password@</c> in a URL are removed, and control characters are shown as
-/// <c>\xNN</c> so a hostile server cannot rewrite the terminal. Line breaks and tabs stay.
+/// Git text from outside (a server's or hook's message, a library's error) made safe to show with the shared
+/// <see cref="TextScrubber"/>, line by line so a hook's multi-line message keeps its lines; any <c>user:password@</c>
+/// in a URL is removed too.
 /// </summary>
-internal static class GitServerText
+internal static partial class GitServerText
 {
+    /// <summary>Lines of server text shown at most; a hook that prints more is cut with a count.</summary>
+    public const int MaxLines = 100;
+
     public static string Scrub(string text, GitCredential? credential)
     {
-        if (credential is { Secret.Length: > 0 } known)
-        {
-            text = text.Replace(known.Secret, "***", StringComparison.Ordinal)
-                .Replace(Uri.EscapeDataString(known.Secret), "***", StringComparison.Ordinal);
-        }
-
-        var result = new StringBuilder(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                continue;
-            }
-
-            if (c is '\n' or '\t' || !char.IsControl(c))
-            {
-                result.Append(c);
-            }
-            else
-            {
-                result.Append($"\\x{(int)c:X2}");
-            }
-        }
-
-        return RedactUserInfo(result.ToString());
+        string?[] secrets = credential is { Secret.Length: > 0 } known
+            ? [known.Secret, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{known.UserName}:{known.Secret}"))]
+            : [];
+        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
+        var shown = lines.Take(MaxLines).Select(line => TextScrubber.Scrub(UserInfo().Replace(line, "${scheme}"), secrets));
+        var result = string.Join("\n", shown);
+        return lines.Length > MaxLines ? $"{result}\n… ({lines.Length - MaxLines} more lines)" : result;
     }
 
     /// <summary>A URL without the user and password it may carry.</summary>
@@ -45,7 +31,7 @@ internal static class GitServerText
             ? new UriBuilder(uri) { UserName = "", Password = "" }.Uri.ToString()
             : url;
 
-    /// <summary>Removes <c>scheme://user:password@</c> user info anywhere in the text.</summary>
-    private static string RedactUserInfo(string text) =>
-        System.Text.RegularExpressions.Regex.Replace(text, @"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@", "${scheme}");
+    // scheme://user:password@ anywhere in a line.
+    [GeneratedRegex(@"(?<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s]+@", RegexOptions.CultureInvariant)]
+    private static partial Regex UserInfo();
 }

@@ -274,7 +274,8 @@ internal sealed class RemoteTransport
         var why = request.Credential is null ? "the server requires authentication" : "the server did not accept them";
         return new AutomationException(ErrorKind.AuthenticationError, "GitAuthenticationFailed",
             $"Remote {Description} refused {who} while {doing} it: {why}.", Remote.Name,
-            "Give a user name and a password or token that may push to the repository.", inner);
+            "Give a user name and a password or token that may push to the repository.", inner)
+        { Settings = [Setting.GitCredential] };
     }
 
     private string Scrub(string text) => GitServerText.Scrub(text, request.Credential);
@@ -286,9 +287,11 @@ internal sealed class RemoteTransport
             ? new AutomationException(ErrorKind.ObjectNotFound, "GitRemoteNotFound",
                 $"The repository at '{root}' has no remotes, so there is nowhere to push to (asked for '{name}').", name,
                 $"Add one with 'git remote add {name} URL', or commit without pushing.")
+            { Settings = [Setting.GitRemote] }
             : new AutomationException(ErrorKind.ObjectNotFound, "GitRemoteNotFound",
                 $"The repository at '{root}' has no remote named '{name}'; its remotes are: {string.Join(", ", names.Select(n => $"'{n}'"))}.", name,
-                $"Name one of its remotes ({string.Join(", ", names)}), or add one with 'git remote add {name} URL'.");
+                $"Name one of its remotes ({string.Join(", ", names)}), or add one with 'git remote add {name} URL'.")
+            { Settings = [Setting.GitRemote] };
     }
 
     /// <summary>The folder of a remote given as a path (absolute, or relative to the working copy) or a file:// URL; null for network remotes.</summary>

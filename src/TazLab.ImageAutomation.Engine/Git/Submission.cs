@@ -42,7 +42,8 @@ internal sealed class Submission
         PushBranch = request.PushBranch ?? checkoutBranch
             ?? throw new AutomationException(ErrorKind.InvalidArgument, "GitPushBranchMissing",
                 $"The repository at '{Root}' has a detached HEAD, so there is no branch to commit to.", Root,
-                "Name a push branch (Flux: push spec not provided, and cannot be inferred from the checkout ref), or check out a branch.");
+                "Name a push branch (Flux: push spec not provided, and cannot be inferred from the checkout ref), or check out a branch.")
+                { Settings = [Setting.PushBranch] };
         Replay = new SetterReplay(repository, Root, request.Changes, log);
         builder = new CommitBuilder(repository, request);
         sync = new WorkingCopySync(repository, Root, log);

@@ -56,8 +56,8 @@ internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
     internal static AutomationException InvalidValue(string value, string? tag = null) =>
         new(ErrorKind.InvalidData, "NumericalPolicyInvalidValue",
             tag is null || tag == value
-                ? $"failed to parse invalid numeric value '{value}': a numerical policy needs every tag to be a number"
-                : $"failed to parse invalid numeric value '{value}' extracted from the tag '{tag}': a numerical policy needs every extracted value to be a number",
+                ? $"failed to parse invalid numeric value {TextScrubber.Quote(value)}: a numerical policy needs every tag to be a number"
+                : $"failed to parse invalid numeric value {TextScrubber.Quote(value)} extracted from the tag {TextScrubber.Quote(tag)}: a numerical policy needs every extracted value to be a number",
             tag ?? value,
             "Filter the tags with a pattern (and extract) that keeps only numeric tags or their numeric part, e.g. pattern '^build-(?P<n>[0-9]+)$' with extract '$n'.")
         { Settings = [Setting.TagFilter] };

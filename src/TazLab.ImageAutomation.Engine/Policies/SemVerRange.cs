@@ -129,7 +129,7 @@ internal sealed class SemVerRange
     private static bool IsWildcard(string part) => part is "" or "x" or "X" or "*";
 
     private static AutomationException Invalid(string range, string detail) =>
-        new(ErrorKind.InvalidArgument, "InvalidSemVerRange", $"invalid semver range '{range}': {detail}", range,
+        new(ErrorKind.InvalidArgument, "InvalidSemVerRange", $"invalid semver range {TextScrubber.Quote(range)}: {TextScrubber.Shorten(TextScrubber.Neutralise(detail), TextScrubber.MaxQuotedLength * 2)}", range,
             "Write the range in Masterminds/semver syntax, e.g. '>=1.0.0 <2.0.0', '^1.2', '~1.2.3', '1.x' or '>=1.0.0-0' to include prereleases.");
 
     private sealed record Group(Comparison[] Comparisons, bool AllowsPrerelease);

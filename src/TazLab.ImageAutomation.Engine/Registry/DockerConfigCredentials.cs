@@ -15,17 +15,17 @@ internal sealed class DockerConfigCredentials
     /// <summary>The key docker uses for Docker Hub in config.json and in helper requests.</summary>
     public const string DockerHubServerUrl = "https://index.docker.io/v1/";
 
-    private static readonly TimeSpan HelperTimeout = TimeSpan.FromSeconds(30);
-
+    private readonly TimeSpan helperTimeout;
     private readonly string path;
     private readonly Dictionary<string, JsonElement> auths;
     private readonly Dictionary<string, string> helpers;
     private readonly string? store;
     private readonly Func<string, string?> environment;
 
-    private DockerConfigCredentials(string path, JsonElement root, Func<string, string?> environment)
+    private DockerConfigCredentials(string path, JsonElement root, Func<string, string?> environment, TimeSpan helperTimeout)
     {
         this.path = path;
+        this.helperTimeout = helperTimeout;
         this.environment = environment;
         // Several keys can name one host (https://index.docker.io/v1/ and docker.io); the first one wins.
         auths = new Dictionary<string, JsonElement>(StringComparer.OrdinalIgnoreCase);
@@ -44,7 +44,8 @@ internal sealed class DockerConfigCredentials
     }
 
     /// <summary>The config file docker would read, or null when there is none.</summary>
-    public static DockerConfigCredentials? Load(Func<string, string?> environment)
+    /// <param name="helperTimeout">How long a credential helper may take before it and its children are ended (default 30 s).</param>
+    public static DockerConfigCredentials? Load(Func<string, string?> environment, TimeSpan? helperTimeout = null)
     {
         var directory = environment("DOCKER_CONFIG") is { Length: > 0 } configured
             ? configured
@@ -58,7 +59,7 @@ internal sealed class DockerConfigCredentials
         try
         {
             using var json = JsonDocument.Parse(File.ReadAllBytes(file));
-            return json.RootElement.ValueKind == JsonValueKind.Object ? new DockerConfigCredentials(file, json.RootElement.Clone(), environment) : null;
+            return json.RootElement.ValueKind == JsonValueKind.Object ? new DockerConfigCredentials(file, json.RootElement.Clone(), environment, helperTimeout ?? TimeSpan.FromSeconds(30)) : null;
         }
         catch (JsonException e)
         {
@@ -173,7 +174,7 @@ internal sealed class DockerConfigCredentials
 
         using var process = started;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(HelperTimeout);
+        timeout.CancelAfter(helperTimeout);
         try
         {
             await process.StandardInput.WriteAsync(serverUrl).ConfigureAwait(false);
@@ -202,7 +203,7 @@ internal sealed class DockerConfigCredentials
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            log.Warning($"'{program} get' did not answer within {HelperTimeout.TotalSeconds:0} s; trying other sources, then anonymous access.");
+            log.Warning($"'{program} get' did not answer within {helperTimeout.TotalSeconds:0.#} s; trying other sources, then anonymous access.");
             return null;
         }
         catch (JsonException)
@@ -212,9 +213,10 @@ internal sealed class DockerConfigCredentials
         }
         finally
         {
+            // On timeout or cancellation (Ctrl+C): the helper's own children too, or a shell script's 'sleep' lives on.
             if (!process.HasExited)
             {
-                process.Kill();
+                process.Kill(entireProcessTree: true);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Registry;
@@ -7,7 +6,7 @@ namespace TazLab.ImageAutomation.Engine.Registry;
 /// An image repository name (no tag, no digest) parsed and normalised like go-containerregistry's
 /// <c>name.ParseReference</c>, which is what Flux's ImageRepository uses.
 /// </summary>
-public sealed partial record ImageReference
+public sealed record ImageReference
 {
     public const string DockerHubCanonicalHost = "index.docker.io";
     public const string DockerHubApiHost = "registry-1.docker.io";
@@ -74,12 +73,18 @@ public sealed partial record ImageReference
 
         if (path.Any(char.IsUpper) || registry.Any(char.IsUpper))
         {
-            throw Invalid(image, "must be lower case", $"Use '{image.ToLowerInvariant()}': registries only accept lower-case repository names.");
+            throw Invalid(image, "must be lower case", $"Use {TextScrubber.Quote(image.ToLowerInvariant())}: registries only accept lower-case repository names.");
         }
 
-        if (!RepositoryPattern().IsMatch(path))
+        if (!ReferenceGrammar.IsRegistryHost(registry))
         {
-            throw Invalid(image, $"has an invalid repository path '{path}'",
+            throw Invalid(image, $"has an invalid registry host {TextScrubber.Quote(registry)}",
+                "The registry is a host name or IP address with an optional port, such as 'ghcr.io' or 'localhost:5000'.");
+        }
+
+        if (!ReferenceGrammar.IsRepositoryPath(path))
+        {
+            throw Invalid(image, $"has an invalid repository path {TextScrubber.Quote(path)}",
                 "Repository path components use lower-case letters, digits and the separators '.', '_', '__', '-' and '/'.");
         }
 
@@ -92,10 +97,6 @@ public sealed partial record ImageReference
     }
 
     private static AutomationException Invalid(string image, string problem, string? hint) =>
-        new(ErrorKind.InvalidArgument, "InvalidImageName", $"image '{image}' {problem}", image,
+        new(ErrorKind.InvalidArgument, "InvalidImageName", $"image {TextScrubber.Quote(image)} {TextScrubber.Shorten(TextScrubber.Neutralise(problem), TextScrubber.MaxQuotedLength * 2)}", image,
             hint ?? "Give the image repository without scheme, tag or digest, for example 'ghcr.io/org/app'.");
-
-    // distribution/reference: path components of [a-z0-9]+ joined by separators, components joined by '/'.
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$")]
-    private static partial Regex RepositoryPattern();
 }

@@ -52,9 +52,9 @@ public static class OciLayoutSource
                     continue;
                 }
 
-                var digest = manifest.TryGetProperty("digest", out var d) ? d.GetString() : null;
+                var digest = manifest.TryGetProperty("digest", out var d) && ReferenceGrammar.IsDigest(d.GetString()) ? d.GetString() : null;
                 var listed = ToListedTag(image, name, digest);
-                if (!exclusion.IsExcluded(listed.Tag) && seen.Add((listed.Image, listed.Tag)))
+                if (ReferenceGrammar.IsTag(listed.Tag) && !exclusion.IsExcluded(listed.Tag) && seen.Add((listed.Image, listed.Tag)))
                 {
                     tags.Add(listed);
                 }

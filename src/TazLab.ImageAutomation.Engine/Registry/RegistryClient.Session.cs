@@ -10,7 +10,10 @@ public sealed partial class RegistryClient
     /// <summary>One image's conversation with its registry: where, as whom, and the Authorization header in use.</summary>
     internal sealed class Session(RegistryClient client, ImageReference image, RequestSubject subject, string host, IEngineLog log, CancellationToken ct)
     {
+        private readonly HashSet<string> secrets = new(StringComparer.Ordinal);
         private CancellationToken requestToken = ct;
+        private RegistryCredential? credential;
+        private string? authorization;
 
         public ImageReference Image { get; } = image;
 
@@ -28,10 +31,43 @@ public sealed partial class RegistryClient
         /// <summary>Whether the scheme came from what an earlier session learned rather than from a probe now.</summary>
         public bool SchemeRemembered { get; set; }
 
-        public RegistryCredential? Credential { get; set; }
+        public RegistryCredential? Credential
+        {
+            get => credential;
+            set
+            {
+                credential = value;
+                RememberSecrets(value?.Secret, value?.BasicHeaderValue);
+            }
+        }
 
         /// <summary>The header value sent with every request; a secret, so never logged.</summary>
-        private string? Authorization { get; set; }
+        private string? Authorization
+        {
+            get => authorization;
+            set
+            {
+                authorization = value;
+                RememberSecrets(value, value?[(value.IndexOf(' ') + 1)..]);
+            }
+        }
+
+        /// <summary>Server text made safe to show: without any secret this session sent (even one since dropped), escapes neutralised.</summary>
+        public string Scrub(string? serverText)
+        {
+            lock (secrets)
+            {
+                return TextScrubber.Scrub(serverText, secrets);
+            }
+        }
+
+        private void RememberSecrets(params string?[] values)
+        {
+            lock (secrets)
+            {
+                secrets.UnionWith(values.Where(v => !string.IsNullOrEmpty(v))!);
+            }
+        }
 
         private string Origin => BaseUri.GetLeftPart(UriPartial.Authority);
 
@@ -70,8 +106,8 @@ public sealed partial class RegistryClient
             while (true)
             {
                 var authorization = Authorization;
-                var response = await client.transport.SendAsync(() => Request(method, uri, accept, authorization), Options.Retry, Subject, Log,
-                    Options.Cache.Time, requestToken).ConfigureAwait(false);
+                var response = await client.transport.SendAsync(() => Request(method, uri, accept, authorization), Options, Subject, Log,
+                    Scrub, requestToken).ConfigureAwait(false);
                 ReportRateLimit(response);
                 if (response.Status == HttpStatusCode.Unauthorized && !answeredChallenge
                     && AuthChallenge.Preferred(AuthChallenge.Parse(response.Headers("WWW-Authenticate"))) is { } challenge)
@@ -174,14 +210,14 @@ public sealed partial class RegistryClient
             if (Credential is not null && realm.Scheme == Uri.UriSchemeHttp && !Options.AllowInsecureHttp && !RegistryMirrors.IsLoopback(realm.Authority))
             {
                 throw new AutomationException(ErrorKind.AuthenticationError, "RegistryRealmInsecure",
-                    $"Registry {Subject.Name} wants credentials sent to the plain-HTTP token service {realm.GetLeftPart(UriPartial.Path)}; refused.",
+                    $"Registry {Subject.Name} wants credentials sent to the plain-HTTP token service {Scrub(realm.GetLeftPart(UriPartial.Path))}; refused.",
                     Image.Original, "Use a registry whose token service is HTTPS, or allow plain HTTP if you accept sending the password unencrypted.")
                 { Settings = [Setting.InsecureHttp] };
             }
 
-            Log.Verbose($"Token for {string.Join(" ", scopes)} from {realm.GetLeftPart(UriPartial.Path)} ({(Credential is null ? "anonymous" : Credential.ToString())}).");
-            using var response = await client.transport.SendAsync(() => TokenRequest(realm, service, scopes), Options.Retry, Subject, Log,
-                Options.Cache.Time, requestToken).ConfigureAwait(false);
+            Log.Verbose(Scrub($"Token for {string.Join(" ", scopes)} from {realm.GetLeftPart(UriPartial.Path)}") + $" ({(Credential is null ? "anonymous" : Credential.ToString())}).");
+            using var response = await client.transport.SendAsync(() => TokenRequest(realm, service, scopes), Options,
+                Subject with { TokenService = realm.GetLeftPart(UriPartial.Path) }, Log, Scrub, requestToken).ConfigureAwait(false);
             if (response.Status != HttpStatusCode.OK)
             {
                 if (Credential is not null && IsDeniedWithoutChallenge(response))
@@ -263,14 +299,14 @@ public sealed partial class RegistryClient
             if (response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 return new AutomationException(ErrorKind.AuthenticationError, "RegistryAuthenticationFailed",
-                    $"The token service {service} of registry {Subject.Name} refused {(Credential is null ? "anonymous access" : Credential.ToString())} for '{Image.Original}' ({(int)response.Status} {response.Message.ReasonPhrase}).",
+                    $"The token service {Scrub(service)} of registry {Subject.Name} refused {(Credential is null ? "anonymous access" : Credential.ToString())} for '{Image.Original}' ({Scrub($"{(int)response.Status} {response.Message.ReasonPhrase}")}).",
                     Image.Original, Credential is null
                         ? "Give a registry credential, or log in with 'docker login' so config.json holds credentials for this registry."
                         : "Check the user name and password or token.")
                 { Settings = [Setting.RegistryCredential] };
             }
 
-            return Failure(this, response, "get a token to read");
+            return Failure(this, response, "get a token to read", $"the token service {Scrub(service)} of registry {Subject.Name}");
         }
 
         private void ReportRateLimit(RegistryResponse response)
@@ -278,7 +314,7 @@ public sealed partial class RegistryClient
             if (response.Header("ratelimit-remaining") is { } remaining)
             {
                 var limit = response.Header("ratelimit-limit");
-                Log.Verbose($"Docker Hub pull limit: {remaining.Split(';')[0]} left{(limit is null ? "" : $" of {limit.Split(';')[0]}")} (window {remaining.Split(";w=").ElementAtOrDefault(1) ?? "?"} s).");
+                Log.Verbose(Scrub($"Docker Hub pull limit: {remaining.Split(';')[0]} left{(limit is null ? "" : $" of {limit.Split(';')[0]}")} (window {remaining.Split(";w=").ElementAtOrDefault(1) ?? "?"} s)."));
             }
         }
 

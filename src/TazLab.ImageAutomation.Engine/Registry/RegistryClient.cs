@@ -39,7 +39,7 @@ public sealed partial class RegistryClient
         this.options = options ?? new RegistryOptions();
         mirrors = new RegistryMirrors(this.options.Mirrors, this.options.AllowInsecureHttp);
         transport = RegistryTransport.For(this.options);
-        dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable));
+        dockerConfig = new Lazy<DockerConfigCredentials?>(() => DockerConfigCredentials.Load(this.options.GetEnvironmentVariable, this.options.Timeout));
     }
 
     /// <summary>
@@ -61,10 +61,10 @@ public sealed partial class RegistryClient
     /// </summary>
     public async Task<string> GetDigestAsync(ImageReference image, string tag, IEngineLog? log, CancellationToken cancellationToken)
     {
-        if (!TagPattern().IsMatch(tag))
+        if (!ReferenceGrammar.IsTag(tag))
         {
             throw new AutomationException(ErrorKind.InvalidArgument, "InvalidTag",
-                $"'{tag}' is not a valid tag for image '{image.Original}'.", tag,
+                $"{TextScrubber.Quote(tag)} is not a valid tag for image {TextScrubber.Quote(image.Original)}.", tag,
                 "Tags are 1 to 128 characters of letters, digits, '_', '.' and '-', not starting with '.' or '-'.");
         }
 
@@ -110,7 +110,7 @@ public sealed partial class RegistryClient
 
             if (!visited.Add(next.AbsoluteUri))
             {
-                session.Log.Warning($"Registry {session.Subject.Name} sent a Link back to a page already read ({next.PathAndQuery}) for '{image.Original}'; stopped there.");
+                session.Log.Warning($"Registry {session.Subject.Name} sent a Link back to a page already read ({TextScrubber.Quote(session.Scrub(next.PathAndQuery))}) for '{image.Original}'; stopped there.");
                 break;
             }
 
@@ -123,7 +123,7 @@ public sealed partial class RegistryClient
 
             foreach (var tag in ReadTags(session, response))
             {
-                if (!TagPattern().IsMatch(tag))
+                if (!ReferenceGrammar.IsTag(tag))
                 {
                     // Not usable in an image reference: Nexus sends empty entries, Artifactory digests ("sha256:…").
                     invalid++;
@@ -161,7 +161,9 @@ public sealed partial class RegistryClient
 
             if (head.Header("Docker-Content-Digest") is { Length: > 0 } digest)
             {
-                return digest;
+                return ReferenceGrammar.IsDigest(digest) ? digest : throw new AutomationException(ErrorKind.InvalidData, "RegistryDigestInvalid",
+                    $"Registry {session.Subject.Name} sent {TextScrubber.Quote(session.Scrub(digest))} as the digest of tag '{tag}' of '{session.Image.Original}'; that is not a digest.",
+                    session.Image.Original, "The registry or a proxy in between is misbehaving; report it to its operator.");
             }
         }
 
@@ -245,7 +247,7 @@ public sealed partial class RegistryClient
         }
         catch (HttpRequestException e)
         {
-            throw RegistryTransport.Describe(session.Subject, e, probe);
+            throw RegistryTransport.Describe(session.Subject, e, probe, session.Scrub);
         }
 
         session.Log.Verbose($"{host} speaks {scheme.ToUpperInvariant()}.");
@@ -284,7 +286,7 @@ public sealed partial class RegistryClient
 
         if (!Uri.TryCreate(current, target, out var next) || (next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps))
         {
-            session.Log.Warning($"Registry {session.Subject.Name} sent an unusable Link '{target}' for '{session.Image.Original}'; stopped there.");
+            session.Log.Warning($"Registry {session.Subject.Name} sent an unusable Link {TextScrubber.Quote(session.Scrub(target))} for '{session.Image.Original}'; stopped there.");
             return null;
         }
 
@@ -297,12 +299,14 @@ public sealed partial class RegistryClient
         return next;
     }
 
-    internal static AutomationException Failure(Session session, RegistryResponse response, string action)
+    /// <param name="server">Who answered, when not the registry (its token service).</param>
+    internal static AutomationException Failure(Session session, RegistryResponse response, string action, string? server = null)
     {
         var (codes, messages) = RegistryErrors(response.Body);
         var image = session.Image.Original;
-        var where = $"registry {session.Subject.Name}";
-        var status = $"{(int)response.Status} {response.Message.ReasonPhrase}{(codes.Length > 0 ? $" {codes}" : "")}{(messages.Length > 0 ? $": {messages}" : "")}";
+        var where = server ?? $"registry {session.Subject.Name}";
+        // All of it server text: a registry may echo the request's Authorization header or send terminal escapes.
+        var status = session.Scrub($"{(int)response.Status} {response.Message.ReasonPhrase}{(codes.Length > 0 ? $" {codes}" : "")}{(messages.Length > 0 ? $": {messages}" : "")}");
         var who = session.Credential is null ? "anonymously" : $"as {session.Credential}";
         return response.Status switch
         {
@@ -352,7 +356,4 @@ public sealed partial class RegistryClient
 
         return ("", "");
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$")]
-    private static partial System.Text.RegularExpressions.Regex TagPattern();
 }

@@ -22,6 +22,12 @@ public sealed record RegistryOptions
     /// <see cref="TagSource"/> also accepts <c>ocidir://&lt;directory&gt;</c>: one OCI layout per repository below it.</summary>
     public IReadOnlyDictionary<string, string>? Mirrors { get; init; }
 
+    /// <summary>The default <see cref="MaxResponseBytes"/>: a single page of a million 128-character tags fits.</summary>
+    public const long DefaultMaxResponseBytes = 128L * 1024 * 1024;
+
+    /// <summary>The largest response body read; a larger one fails the image with LimitsExceeded, nothing of it used.</summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
     /// <summary>Tag-list pages followed per image before stopping with a warning.</summary>
     public int MaxPages { get; init; } = 1000;
 

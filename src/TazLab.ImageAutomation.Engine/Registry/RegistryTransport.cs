@@ -57,9 +57,13 @@ internal sealed class RegistryTransport
     /// Sends the request built by <paramref name="build"/> (once per attempt), retrying transient failures.
     /// A retryable status that outlives the retries is returned for the caller to report.
     /// </summary>
-    public async Task<RegistryResponse> SendAsync(Func<HttpRequestMessage> build, RetryOptions retry, RequestSubject subject,
-        IEngineLog log, TimeProvider time, CancellationToken ct)
+    /// <param name="scrub">Makes server text (here: exception messages) safe to log.</param>
+    /// <exception cref="AutomationException">No answer, or a body above <see cref="RegistryOptions.MaxResponseBytes"/> (nothing of it is kept).</exception>
+    public async Task<RegistryResponse> SendAsync(Func<HttpRequestMessage> build, RegistryOptions options, RequestSubject subject,
+        IEngineLog log, Func<string?, string> scrub, CancellationToken ct)
     {
+        var retry = options.Retry;
+        var time = options.Cache.Time;
         for (var attempt = 0; ; attempt++)
         {
             using var request = build();
@@ -67,7 +71,7 @@ internal sealed class RegistryTransport
             try
             {
                 response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-                var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+                var body = await ReadBodyAsync(response, options.MaxResponseBytes, subject, ct).ConfigureAwait(false);
                 var result = new RegistryResponse(response, body);
                 response = null;
                 if (!RetriedStatuses.Contains(result.Status) || attempt >= retry.MaxRetries)
@@ -78,12 +82,12 @@ internal sealed class RegistryTransport
                 var delay = RetryAfter(result, time) ?? Backoff(retry, attempt);
                 if (delay > retry.MaxRetryAfter)
                 {
-                    log.Verbose($"Registry {subject.Name} answered {(int)result.Status} and asks to wait {delay.TotalSeconds:0} s, longer than the {retry.MaxRetryAfter.TotalSeconds:0} s allowed; giving up.");
+                    log.Verbose($"{Capitalised(subject.Server)} answered {(int)result.Status} and asks to wait {delay.TotalSeconds:0} s, longer than the {retry.MaxRetryAfter.TotalSeconds:0} s allowed; giving up.");
                     return result;
                 }
 
                 result.Dispose();
-                log.Verbose($"Registry {subject.Name} answered {(int)result.Status}; retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
+                log.Verbose($"{Capitalised(subject.Server)} answered {(int)result.Status}; retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
                 await Task.Delay(delay, time, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
@@ -91,31 +95,79 @@ internal sealed class RegistryTransport
                 response?.Dispose();
                 if (!IsTransient(e) || attempt >= retry.MaxRetries || request.Options.TryGetValue(CertificateProblem, out _))
                 {
-                    throw Describe(subject, e, request);
+                    throw Describe(subject, e, request, scrub);
                 }
 
                 var delay = Backoff(retry, attempt);
-                log.Verbose($"Connection to {subject.Name} failed ({e.Message}); retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
+                log.Verbose($"Connection to {subject.Server} failed ({scrub(e.Message)}); retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
                 await Task.Delay(delay, time, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                response?.Dispose();
+                throw;
             }
         }
     }
+
+    /// <summary>
+    /// The whole body, or a LimitsExceeded error as soon as it is known to exceed <paramref name="limit"/>: from
+    /// Content-Length before reading, else after reading one byte past the limit (decompressed bytes count).
+    /// </summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, long limit, RequestSubject subject, CancellationToken ct)
+    {
+        if (response.RequestMessage?.Method == HttpMethod.Head)
+        {
+            return []; // its Content-Length is the size of the body a GET would get
+        }
+
+        if (response.Content.Headers.ContentLength is { } announced && announced > limit)
+        {
+            throw TooLarge(subject, limit, $" (it announced {announced} bytes)");
+        }
+
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var body = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct).ConfigureAwait(false)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                throw TooLarge(subject, limit, "");
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        return body.ToArray();
+    }
+
+    private static AutomationException TooLarge(RequestSubject subject, long limit, string announced) =>
+        new(ErrorKind.LimitsExceeded, "RegistryResponseTooLarge",
+            $"{Capitalised(subject.Server)} sent a response larger than the {limit}-byte limit{announced} for image '{subject.Image}'; it was not read, and nothing is listed for the image.",
+            subject.Image, "If the registry really holds that many tags, raise the response limit; otherwise the registry or a proxy in between is misbehaving.")
+        { Settings = [Setting.MaxResponseSize] };
+
+    private static string Capitalised(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
     /// <summary>True when TLS could not start because the server speaks plain HTTP, not because its certificate was refused.</summary>
     public static bool IsPlainHttpServer(Exception e, HttpRequestMessage request) =>
         e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }
         && !request.Options.TryGetValue(CertificateProblem, out _);
 
-    /// <summary>The error for a request that got no HTTP answer: an untrusted certificate, or no connection at all.</summary>
-    public static AutomationException Describe(RequestSubject subject, Exception e, HttpRequestMessage request) =>
+    /// <summary>The error for a request that got no HTTP answer: an untrusted certificate, or no connection at all; naming the server that failed.</summary>
+    public static AutomationException Describe(RequestSubject subject, Exception e, HttpRequestMessage request, Func<string?, string> scrub) =>
         request.Options.TryGetValue(CertificateProblem, out var problem)
             ? new(ErrorKind.ConnectionError, "RegistryCertificateUntrusted",
-                $"The TLS certificate of registry {subject.Name} is not trusted ({problem}) for image '{subject.Image}'.",
+                $"The TLS certificate of {subject.Server} is not trusted ({problem}) for image '{subject.Image}'.",
                 subject.Image, "Trust the CA certificate that signed it, or skip the certificate check to accept any certificate.")
                 { Settings = [Setting.RegistryCertificate, Setting.SkipCertificateCheck] }
             : new(ErrorKind.ConnectionError, "RegistryUnreachable",
-                $"Cannot reach registry {subject.Name} for image '{subject.Image}': {e.Message}",
-                subject.Image, "Check that the registry is running and that the host and port are right.", e);
+                $"Cannot reach {subject.Server} for image '{subject.Image}': {scrub(e.Message)}",
+                subject.Image, subject.TokenService is null
+                    ? "Check that the registry is running and that the host and port are right."
+                    : "Check that the token service the registry names is running and reachable from here.", e);
 
     public HttpClient Http => http;
 
@@ -216,10 +268,14 @@ internal sealed class RegistryTransport
 
 /// <summary>What a request is for, to name it in messages.</summary>
 /// <param name="Mirror">The mirror actually contacted, if any.</param>
-internal sealed record RequestSubject(string Image, string Registry, Uri? Mirror = null)
+/// <param name="TokenService">The token service's URL when the request goes there rather than to the registry.</param>
+internal sealed record RequestSubject(string Image, string Registry, Uri? Mirror = null, string? TokenService = null)
 {
     /// <summary>The registry quoted for messages, with the mirror when one is used.</summary>
     public string Name => Mirror is null ? $"'{Registry}'" : $"'{Registry}' (mirror {Mirror.GetLeftPart(UriPartial.Authority)})";
+
+    /// <summary>The server a request goes to, for messages: <c>registry 'r'</c>, or <c>token service URL of registry 'r'</c>.</summary>
+    public string Server => TokenService is null ? $"registry {Name}" : $"token service {TextScrubber.Scrub(TokenService)} of registry {Name}";
 }
 
 /// <summary>A response whose body has been read in full.</summary>

@@ -44,6 +44,55 @@ public static class AtomicFile
         new(ErrorKind.WriteError, "SetterFileWriteFailed", $"'{path}' could not be written ({e.Message}); it was left as it was.", path,
             "Check that the file and its directory are writable and the disk is not full.", e);
 
+    /// <summary>Whether the file still holds exactly <paramref name="expected"/>, read without blocking (it may have become a FIFO since).</summary>
+    private static bool StillHolds(string path, byte[] expected)
+    {
+        var buffer = new byte[expected.Length + 1];
+        return CandidateReader.Read(path, ref buffer, buffer.Length, out var read) == ReadStatus.Read
+            && buffer.AsSpan(0, read).SequenceEqual(expected);
+    }
+
+    private const string TemporaryMarker = ".tazlab-";
+    private const string TemporarySuffix = ".tmp";
+
+    /// <summary>
+    /// A new temporary path beside <paramref name="target"/>: <c>.NAME.tazlab-GUID.tmp</c>, hidden, not a manifest name
+    /// (so never screened), and recognisable by <see cref="IsTemporaryName"/> when a killed run leaves it behind.
+    /// </summary>
+    public static string TemporaryPath(string target) =>
+        Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}{TemporaryMarker}{Guid.NewGuid():N}{TemporarySuffix}");
+
+    /// <summary>Whether a file name is one <see cref="TemporaryPath"/> makes.</summary>
+    public static bool IsTemporaryName(ReadOnlySpan<char> name)
+    {
+        const int GuidLength = 32;
+        var markerEnd = name.Length - TemporarySuffix.Length - GuidLength;
+        var markerStart = markerEnd - TemporaryMarker.Length;
+        return markerStart > 1 && name[0] == '.' && name.EndsWith(TemporarySuffix, StringComparison.Ordinal)
+            && name[markerStart..markerEnd].SequenceEqual(TemporaryMarker)
+            && !name.Slice(markerEnd, GuidLength).ContainsAnyExcept("0123456789abcdef");
+    }
+
+    /// <summary>Deletes a temporary file left by an interrupted run; not one a running write still holds open.</summary>
+    /// <returns>Whether it was removed (false: in use, or already gone).</returns>
+    public static bool RemoveLeftover(string path)
+    {
+        try
+        {
+            // A live write holds its temporary open (a shared lock) until it is renamed, so this exclusive open fails.
+            using (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.None))
+            {
+            }
+
+            File.Delete(path);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>
     /// Writes a temporary file beside the target (same directory, so the rename cannot cross file systems), flushes it
     /// to disk, gives it the target's mode bits and renames it over the target. A link is written through, to its target.
@@ -64,14 +113,16 @@ public static class AtomicFile
                 { Settings = [Setting.UpdatePath] };
             }
 
-            if (expectedCurrent is not null && !File.ReadAllBytes(target).AsSpan().SequenceEqual(expectedCurrent))
+            if (expectedCurrent is not null && !StillHolds(target, expectedCurrent))
             {
                 throw new AutomationException(ErrorKind.ResourceBusy, "SetterFileChanged",
                     $"'{path}' changed after it was read; it was not updated.", path, "Run the update again.");
             }
 
-            temporary = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            temporary = TemporaryPath(target);
+            // FileShare.Read takes a shared lock (flock) for as long as the stream is open: RemoveLeftover's exclusive one
+            // then fails, and readers of the file once it is renamed are not refused.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
             if (!OperatingSystem.IsWindows())
             {
                 // Created with the target's bits (the umask may only narrow them) so the content is never more readable than before.
@@ -82,15 +133,20 @@ public static class AtomicFile
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
+                if (!OperatingSystem.IsWindows())
+                {
+                    // Renamed while still open, and so still locked: another run's cleanup never takes it for a leftover.
+                    File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                    File.Move(temporary, target, overwrite: true);
+                    temporary = null;
+                }
             }
 
-            if (!OperatingSystem.IsWindows())
+            if (temporary is not null)
             {
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                File.Move(temporary, target, overwrite: true);
+                temporary = null;
             }
-
-            File.Move(temporary, target, overwrite: true);
-            temporary = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

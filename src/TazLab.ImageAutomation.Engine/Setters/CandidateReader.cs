@@ -11,8 +11,11 @@ internal enum ReadStatus
     /// <summary>The path is a link; it was not read.</summary>
     Link,
 
-    /// <summary>Empty, or not a regular file (a FIFO, a device): nothing to screen.</summary>
+    /// <summary>Empty (or, where the type cannot be told, not a regular file): nothing to screen.</summary>
     Nothing,
+
+    /// <summary>A FIFO, socket or device: never read, since a later read of it could block.</summary>
+    NotRegularFile,
 }
 
 /// <summary>
@@ -53,6 +56,11 @@ internal static class CandidateReader
 
         try
         {
+            if (!IsRegularFile(fd))
+            {
+                return ReadStatus.NotRegularFile;
+            }
+
             while (true)
             {
                 if (read == buffer.Length && !Grow(ref buffer, limit))
@@ -115,6 +123,30 @@ internal static class CandidateReader
         return ReadStatus.Read;
     }
 
+    /// <summary>
+    /// Whether the open file is a regular file, by <c>statx</c> on the descriptor (its layout, unlike <c>stat</c>'s, is
+    /// the same on every architecture). Opening with O_NONBLOCK never waits, but a FIFO's content is not a manifest,
+    /// and reading it again to write it would wait for its writer.
+    /// </summary>
+    private static bool IsRegularFile(int fd)
+    {
+        const int AtEmptyPath = 0x1000, StatxType = 0x1, ModeOffset = 28, TypeMask = 0xF000, Regular = 0x8000;
+        Span<byte> status = stackalloc byte[256];
+        try
+        {
+            if (Statx(fd, "", AtEmptyPath, StatxType, ref status[0]) != 0)
+            {
+                return true; // an old kernel without statx: the read is non-blocking anyway
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return true;
+        }
+
+        return (BitConverter.ToUInt16(status[ModeOffset..]) & TypeMask) == Regular;
+    }
+
     private static bool Grow(ref byte[] buffer, int limit)
     {
         if (buffer.Length >= limit)
@@ -131,6 +163,9 @@ internal static class CandidateReader
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern nint ReadFd(int fd, ref byte buffer, nint count);
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte status);
 
     [DllImport("libc", EntryPoint = "close")]
     private static extern int Close(int fd);

@@ -47,7 +47,7 @@ internal static class MarkerScanner
         List<ObjectIdentity> documents;
         try
         {
-            (values, documents) = FindValueScalars(new Parser(scanner));
+            (values, documents) = FindValueScalars(new Parser(YamlDepthLimit.Wrap(scanner)));
         }
         catch (Exception e) when (e is not YamlException)
         {

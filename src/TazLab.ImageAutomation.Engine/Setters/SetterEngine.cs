@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Registry;
 using YamlDotNet.Core;
 
 namespace TazLab.ImageAutomation.Engine.Setters;
@@ -11,6 +12,9 @@ public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList
 {
     /// <summary>Values left alone because their policy orders the new value below the current one (see <see cref="SetterEngine.AllowDowngrade"/>).</summary>
     public IReadOnlyList<SetterChange> RefusedDowngrades { get; init; } = [];
+
+    /// <summary>Temporary files left by an interrupted update, to remove with <see cref="AtomicFile.RemoveLeftover"/>.</summary>
+    public IReadOnlyList<string> Leftovers { get; init; } = [];
 }
 
 /// <summary>
@@ -50,7 +54,8 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         var updates = new List<FileUpdate>();
         var problems = new List<AutomationException>();
         var refused = new List<SetterChange>();
-        foreach (var file in ParsedFiles(root, problems))
+        var leftovers = new List<string>();
+        foreach (var file in ParsedFiles(root, problems, leftovers))
         {
             if (PlanFile(file, policies, refused) is { } update)
             {
@@ -58,7 +63,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             }
         }
 
-        return new SetterPlan(updates, problems) { RefusedDowngrades = refused };
+        return new SetterPlan(updates, problems) { RefusedDowngrades = refused, Leftovers = leftovers };
     }
 
     /// <summary>Every marker under <paramref name="root"/>, whether or not any policy is known for it.</summary>
@@ -76,7 +81,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         return new MarkerInventory(markers, problems);
     }
 
-    private IEnumerable<ParsedFile> ParsedFiles(string root, List<AutomationException> problems)
+    private IEnumerable<ParsedFile> ParsedFiles(string root, List<AutomationException> problems, List<string>? leftovers = null)
     {
         var fullRoot = Path.GetFullPath(root);
         if (!Directory.Exists(fullRoot))
@@ -86,7 +91,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             { Settings = [Setting.UpdatePath] };
         }
 
-        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems))
+        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems, leftovers: leftovers))
         {
             ParsedFile? parsed = null;
             try
@@ -112,6 +117,12 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         try
         {
             return new ParsedFile(file, text, hasBom, MarkerScanner.Scan(text));
+        }
+        catch (YamlTooDeepException e)
+        {
+            throw new AutomationException(ErrorKind.ParserError, "SetterFileTooDeep",
+                $"'{file.Path}' nests collections more than {YamlDepthLimit.MaxDepth} levels deep at line {e.Start.Line}, column {e.Start.Column}; the file was skipped.",
+                file.Path, "No manifest needs that depth: check what wrote the file; the other files were processed.", e);
         }
         catch (YamlException e)
         {
@@ -153,7 +164,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             var (key, suffix) = SplitSetter(marker.Setter);
             if (!policies.TryGetValue(key, out var policy) || policy.ValueFor(suffix) is not { } value)
             {
-                log.Verbose($"{relative}:{marker.Line}: marker '{marker.Setter}' names no policy in the input; left alone.");
+                log.Verbose($"{relative}:{marker.Line}: marker {TextScrubber.Quote(marker.Setter)} names no policy in the input; left alone.");
                 continue;
             }
 
@@ -161,6 +172,8 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             {
                 continue;
             }
+
+            ReferenceGrammar.EnsureSetterValue(suffix, value, policy);
 
             if (!AllowDowngrade && policy.IsDowngradeOf(suffix, marker.Value))
             {
@@ -172,7 +185,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
             if (ScalarText.Render(value, marker.Style, marker.InFlow) is not { } rendered)
             {
-                log.Warning($"{relative}:{marker.Line}: marker '{marker.Setter}' is on a block scalar, which cannot be rewritten in place; left alone.");
+                log.Warning($"{relative}:{marker.Line}: marker {TextScrubber.Quote(marker.Setter)} is on a block scalar, which cannot be rewritten in place; left alone.");
                 continue;
             }
 

@@ -72,20 +72,20 @@ public sealed partial record SetterPolicy(string Key, string Image, string Tag, 
     {
         if (!KeyPattern().IsMatch(Key ?? ""))
         {
-            throw Invalid("SetterPolicyKeyInvalid", $"policy '{Key}' is not 'namespace:name'",
+            throw Invalid("SetterPolicyKeyInvalid", $"policy {TextScrubber.Quote(Key)} is not 'namespace:name'",
                 "Name the policy as 'name' or 'namespace:name' (lower-case letters, digits, '-' and '.'), e.g. 'flux-system:hugo-blog'.");
         }
 
         ImageReference.Parse(Image);
-        if (!TagPattern().IsMatch(Tag ?? ""))
+        if (!ReferenceGrammar.IsTag(Tag))
         {
-            throw Invalid("SetterPolicyTagInvalid", $"tag '{Tag}' of policy '{Key}' is not a valid image tag",
+            throw Invalid("SetterPolicyTagInvalid", $"tag {TextScrubber.Quote(Tag)} of policy '{Key}' is not a valid image tag",
                 "A tag is 1 to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'.");
         }
 
-        if (Digest is not null && !DigestPattern().IsMatch(Digest))
+        if (Digest is not null && !ReferenceGrammar.IsDigest(Digest))
         {
-            throw Invalid("SetterPolicyDigestInvalid", $"digest '{Digest}' of policy '{Key}' is not a valid image digest",
+            throw Invalid("SetterPolicyDigestInvalid", $"digest {TextScrubber.Quote(Digest)} of policy '{Key}' is not a valid image digest",
                 "Give the digest as 'sha256:' followed by 64 lower-case hex digits, or leave it empty.");
         }
     }
@@ -114,14 +114,6 @@ public sealed partial record SetterPolicy(string Key, string Image, string Tag, 
         new(ErrorKind.InvalidArgument, errorId, message, this, hint);
 
     // Kubernetes object names: DNS-1123 labels/subdomains.
-    [GeneratedRegex(@"^[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$")]
+    [GeneratedRegex(@"\A[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\z")]
     private static partial Regex KeyPattern();
-
-    // distribution/reference tag grammar.
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")]
-    private static partial Regex TagPattern();
-
-    // The two digest algorithms OCI registers.
-    [GeneratedRegex(@"^(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$")]
-    private static partial Regex DigestPattern();
 }

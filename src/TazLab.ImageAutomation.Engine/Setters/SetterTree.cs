@@ -23,13 +23,14 @@ internal static class SetterTree
     internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
 
     /// <summary>What screening one file gave: its bytes when marked, or a warning or problem to report.</summary>
-    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem);
+    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem, string? Note = null);
 
     /// <param name="root">An existing directory, absolute.</param>
     /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
+    /// <param name="leftovers">Receives the temporary files of interrupted writes (<see cref="AtomicFile.IsTemporaryName"/>).</param>
     /// <remarks>One file at a time: reading in parallel was slower on a busy two-core machine, and a walk is I/O-bound anyway.</remarks>
     public static IEnumerable<ScreenedFile> ScreenedFiles(
-        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null)
+        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null)
     {
         read ??= CandidateReader.Read;
         string? realRoot = null;
@@ -37,6 +38,12 @@ internal static class SetterTree
         var buffer = new byte[64 * 1024];
         foreach (var file in Walk(root, problems))
         {
+            if (AtomicFile.IsTemporaryName(Path.GetFileName(file.AsSpan())))
+            {
+                leftovers?.Add(file);
+                continue;
+            }
+
             var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
@@ -49,6 +56,11 @@ internal static class SetterTree
             if (screening.Warning is not null)
             {
                 log.Warning(screening.Warning);
+            }
+
+            if (screening.Note is not null)
+            {
+                log.Verbose(screening.Note);
             }
 
             if (screening.Problem is not null)
@@ -114,6 +126,11 @@ internal static class SetterTree
                 $"'{path}' could not be read ({e.Message}); it was skipped.", path, "Check that the file is readable by the current user.", e));
         }
 
+        if (status == ReadStatus.NotRegularFile)
+        {
+            return new Screening(status, null, null, null, $"{Relative(root, path)}: not a regular file (a FIFO, socket or device); skipped.");
+        }
+
         if (status != ReadStatus.Read)
         {
             return new Screening(status, null, null, null);
@@ -139,7 +156,7 @@ internal static class SetterTree
             {
                 ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory
                     ? (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git")
-                    : IsCandidateName(e.FileName),
+                    : IsCandidateName(e.FileName) || AtomicFile.IsTemporaryName(e.FileName),
             }.ToList();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -21,7 +21,12 @@ internal static class FluxSettingNames
             (Setting.PushBranch, ImageUpdateAutomation) => "spec.git.push.branch",
             _ => null,
         };
-        var parameter = setting == Setting.RegistryCredential ? "-RegistryCredential" : ErrorRecords.ParameterFor(setting);
+        var parameter = setting switch
+        {
+            Setting.RegistryCredential => "-RegistryCredential",
+            Setting.GitCredential => "-GitCredential",
+            _ => ErrorRecords.ParameterFor(setting),
+        };
         return field is null ? parameter
             : setting == Setting.InsecureHttp ? $"{field} in {subject!.RelativePath}, or {parameter}"
             : $"{field} in {subject!.RelativePath}";

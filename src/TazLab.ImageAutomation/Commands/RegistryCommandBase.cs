@@ -37,6 +37,11 @@ public abstract class RegistryCommandBase : PSCmdlet
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
 
+    /// <summary>The largest registry response read, in MiB (a body is held in memory, so at most 2047); a larger one fails the image.</summary>
+    [Parameter]
+    [ValidateRange(1, 2047)]
+    public int MaxResponseMB { get; set; } = (int)(RegistryOptions.DefaultMaxResponseBytes / (1024 * 1024));
+
     /// <summary>The connection options these parameters describe (paths resolved from $PWD, the password unwrapped only here).</summary>
     protected RegistryOptions BuildRegistryOptions() => new()
     {
@@ -47,6 +52,7 @@ public abstract class RegistryCommandBase : PSCmdlet
         AllowInsecureHttp = AllowInsecureHttp,
         Mirrors = RegistryMirrors(this, RegistryMirror),
         Timeout = TimeSpan.FromSeconds(TimeoutSec),
+        MaxResponseBytes = MaxResponseMB * 1024L * 1024,
     };
 
     /// <summary>A -RegistryMirror table as the engine takes it, <c>ocidir://</c> paths resolved from $PWD.</summary>

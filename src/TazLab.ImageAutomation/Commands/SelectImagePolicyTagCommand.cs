@@ -128,7 +128,14 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
         foreach (var tag in Tag)
         {
-            if (!string.IsNullOrEmpty(tag))
+            if (!string.IsNullOrEmpty(tag) && tag.Any(char.IsControl))
+            {
+                // No tag can hold a line break or an escape: selecting one could only inject a line into a manifest.
+                // Other strings are ordered exactly as Flux does (its vectors include '-78' and '1.0.0+build.7');
+                // Update-ImageSetter refuses to write any that is not a valid tag.
+                WriteVerbose($"Ignored {TextScrubber.Quote(tag)}{(Image.Length > 0 ? $" of image '{Image}'" : "")}: a control character cannot be in a tag.");
+            }
+            else if (!string.IsNullOrEmpty(tag))
             {
                 tags.Add(tag);
                 if (!string.IsNullOrEmpty(Digest))

@@ -160,25 +160,10 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
         }
         catch (AutomationException e)
         {
-            var record = ErrorRecords.From(e);
-            if (ParameterHint(e) is { } hint)
-            {
-                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = hint };
-            }
-
-            ThrowTerminatingError(record);
+            ThrowTerminatingError(ErrorRecords.From(e));
         }
     }
 
-    /// <summary>The engine describes the thing (the remote, the push branch); here it gets this cmdlet's parameter name.</summary>
-    private static string? ParameterHint(AutomationException e) => e.ErrorId switch
-    {
-        "GitRemoteNotFound" => $"Pass -Remote: {e.RecommendedAction}",
-        "GitPushBranchMissing" => "Pass -PushBranch, or check out a branch.",
-        "GitAuthenticationFailed" => "Pass -Credential with a user name and a password or token that may push to the repository.",
-        "GitRepositoryNotFound" => "Pass -RepositoryPath the folder of a clone ('git clone URL folder').",
-        _ => null,
-    };
 
     private SubmitRequest Request(string workingCopy, bool push) => new(workingCopy, changes.Select(ToEngine).ToList(), AuthorEmail)
     {

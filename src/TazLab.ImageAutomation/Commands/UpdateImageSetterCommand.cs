@@ -91,6 +91,13 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
+        foreach (var leftover in plan.Leftovers.Where(l => ShouldProcess(l, "Remove temporary file left by an interrupted update")))
+        {
+            WriteVerbose(AtomicFile.RemoveLeftover(leftover)
+                ? $"Removed '{leftover}', a temporary file left by an interrupted update."
+                : $"Left '{leftover}': another update is still writing it.");
+        }
+
         // Asked file by file first, then written together (see AtomicFile.WriteAll), then reported in walk order.
         // Under -WhatIf the changes are still emitted (Written = false), so a whole pipeline can be dry-run.
         var approved = plan.Updates.Where(update => ShouldProcess(update.Path,

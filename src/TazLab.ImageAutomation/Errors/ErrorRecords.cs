@@ -44,6 +44,10 @@ internal static class ErrorRecords
         Setting.UpdatePath => "-Path",
         Setting.MaxFileSize => "-MaxFileSize",
         Setting.PushBranch => "-PushBranch",
+        Setting.GitRemote => "-Remote",
+        Setting.GitCredential => "-Credential",
+        Setting.RepositoryPath => "-RepositoryPath",
+        Setting.MaxResponseSize => "-MaxResponseMB",
         _ => null,
     };
 

@@ -96,4 +96,57 @@ function Start-StalledServer {
     return [pscustomobject]@{ Listener = $listener; Address = "127.0.0.1:$($listener.LocalEndpoint.Port)" }
 }
 
-Export-ModuleMember -Function Start-TestBasicAuthRegistry, Start-TestTlsRegistry, Stop-TestRegistryWithFiles, Add-TestRegistryTag, Start-StalledServer
+<#
+.SYNOPSIS
+    A hostile registry on 127.0.0.1 (what a real one cannot be made to do): it asks for Basic credentials, then answers
+    500 with the request's Authorization header, terminal escapes and a fake WARNING line in its error message.
+    Stop it with Stop-EchoingServer.
+#>
+function Start-EchoingServer {
+    $listener = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    $shell = [powershell]::Create()
+    $null = $shell.AddScript({
+        param($listener)
+        while ($true) {
+            try { $client = $listener.AcceptTcpClient() } catch { return } # stopped
+            try {
+                $stream = $client.GetStream()
+                if ($stream.ReadByte() -eq 0x16) {
+                    # A TLS ClientHello: answer like Go's net/http, so the client falls back to plain HTTP on loopback.
+                    $stream.Write([Text.Encoding]::ASCII.GetBytes("HTTP/1.0 400 Bad Request`r`n`r`n"))
+                    continue
+                }
+
+                $reader = [IO.StreamReader]::new($stream, [Text.Encoding]::ASCII)
+                $authorization = $null
+                while ($line = $reader.ReadLine()) { if ($line -match '^Authorization:\s*(.*)$') { $authorization = $Matches[1] } }
+                if ($null -eq $authorization) {
+                    $status = '401 Unauthorized'; $extra = "WWW-Authenticate: Basic realm=`"echo`"`r`n"
+                    $body = '{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}'
+                }
+                else {
+                    $status = '500 Internal Server Error'; $extra = ''
+                    $body = '{"errors":[{"code":"UNKNOWN","message":"cannot handle map[Authorization:[' + $authorization + ']] \u001b[2J\u001b]0;pwned\u0007\r\nWARNING: fake"}]}'
+                }
+
+                $bytes = [Text.Encoding]::UTF8.GetBytes($body)
+                $stream.Write([Text.Encoding]::ASCII.GetBytes("HTTP/1.1 $status`r`nContent-Type: application/json`r`nContent-Length: $($bytes.Length)`r`nConnection: close`r`n$extra`r`n"))
+                $stream.Write($bytes)
+                $stream.Flush()
+            }
+            catch { }
+            finally { $client.Dispose() }
+        }
+    }).AddArgument($listener)
+    $null = $shell.BeginInvoke()
+    return [pscustomobject]@{ Listener = $listener; Shell = $shell; Address = "127.0.0.1:$($listener.LocalEndpoint.Port)" }
+}
+
+function Stop-EchoingServer($Server) {
+    $Server.Listener.Stop()
+    $Server.Shell.Stop()
+    $Server.Shell.Dispose()
+}
+
+Export-ModuleMember -Function Start-TestBasicAuthRegistry, Start-TestTlsRegistry, Stop-TestRegistryWithFiles, Add-TestRegistryTag, Start-StalledServer, Start-EchoingServer, Stop-EchoingServer

@@ -46,6 +46,46 @@ public sealed class InProcessPipelineTests : IDisposable
         Assert.Equal(original.Replace("blog-9-x", "blog-10-y"), Encoding.UTF8.GetString(File.ReadAllBytes(path)));
     }
 
+    [Theory]
+    [InlineData("-Alphabetical")]
+    [InlineData("-Numerical -Pattern '^(?P<n>[0-9]+)' -Extract '$n'")]
+    public void A_tag_with_a_line_break_is_not_selected_and_never_written(string policy)
+    {
+        var path = Path.Combine(directory, "deploy.yaml");
+        const string original = "a: example/app:1.0.0 # {\"$imagepolicy\": \"flux-system:app\"}\nb: \"1.0.0\" # {\"$imagepolicy\": \"flux-system:app:tag\"}\nc: '1.0.0' # {\"$imagepolicy\": \"flux-system:app:tag\"}\n";
+        File.WriteAllText(path, original);
+
+        using var shell = NewShell();
+        shell.AddScript($$"""
+            param($Path)
+            '1.0.0', "9.9.9`n", "8.8.8`r`n" | Select-ImagePolicyTag -Image example/app -Policy app {{policy}} -Verbose | Update-ImageSetter -Path $Path
+            """).AddArgument(directory);
+        var output = shell.Invoke();
+
+        Assert.Empty(shell.Streams.Error);
+        Assert.Empty(output);
+        Assert.Equal(original, File.ReadAllText(path));
+        Assert.Contains(shell.Streams.Verbose, v => v.Message.Contains(@"'9.9.9\n'") && v.Message.Contains("control character"));
+    }
+
+    [Fact]
+    public async Task A_response_above_the_limit_is_LimitsExceeded_naming_the_parameter_that_raises_it()
+    {
+        await using var registry = new TazLab.ImageAutomation.Tests.Registry.Support.FakeRegistry(request => request.Method == "HEAD"
+            ? new TazLab.ImageAutomation.Tests.Registry.Support.FakeResponse(200) // no digest header: the manifest is fetched
+            : new TazLab.ImageAutomation.Tests.Registry.Support.FakeResponse(200) { ContentLength = 2L * 1024 * 1024, WriteBody = (_, _) => Task.CompletedTask });
+
+        using var shell = NewShell();
+        shell.AddScript($"Select-ImagePolicyTag -Tag 1.0 -Image {registry.Host}/test/app -Alphabetical -DigestReflection Always -MaxResponseMB 1");
+        var output = shell.Invoke();
+
+        Assert.Empty(output);
+        var error = Assert.Single(shell.Streams.Error);
+        Assert.Equal((ErrorCategory.LimitsExceeded, "RegistryResponseTooLarge"), (error.CategoryInfo.Category, error.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.Contains("1048576-byte limit", error.Exception.Message);
+        Assert.EndsWith("(set with -MaxResponseMB)", error.ErrorDetails.RecommendedAction);
+    }
+
     [Fact]
     public void WhatIf_writes_nothing_and_emits_what_it_would_change()
     {

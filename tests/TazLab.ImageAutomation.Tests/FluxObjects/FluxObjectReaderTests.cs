@@ -224,6 +224,22 @@ public sealed class FluxObjectReaderTests : IDisposable
     }
 
     [Fact]
+    public async Task AFifoNamedLikeAManifestIsSkippedWithoutBlocking()
+    {
+        Write("app.yaml", Repository + "\n");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(root, "pipe.yaml")))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        // No writer ever opens the FIFO: a blocking open would never return.
+        var set = await Task.Run(() => FluxObjectReader.Read(root)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Single(set.Repositories);
+        Assert.Empty(set.Problems);
+    }
+
+    [Fact]
     public void InvalidYamlIsReportedWithItsLineAndTheDocumentsBeforeItStillCount()
     {
         Write("app.yaml", Repository + "\n---\nkey: [unclosed\n");

@@ -11,10 +11,19 @@ public class GitServerTextTests
     [InlineData("denied for s3cret/Token+42", "denied for ***")]
     [InlineData("denied for s3cret%2FToken%2B42", "denied for ***")]
     [InlineData("fatal: Authentication failed for 'https://automation:anything@git.example/repo.git'", "fatal: Authentication failed for 'https://git.example/repo.git'")]
-    [InlineData("red \u001b[31mtext\u001b[0m\r\nnext\tline\u0007", "red \\x1B[31mtext\\x1B[0m\nnext\tline\\x07")]
-    [InlineData("a C1 control \u009b2J", "a C1 control \\x9B2J")]
+    [InlineData("red \u001b[31mtext\u001b[0m\r\nnext\tline\u0007", "red \\u001B[31mtext\\u001B[0m\nnext\\tline\\u0007")]
+    [InlineData("a C1 control \u009b2J", "a C1 control \\u009B2J")]
+    [InlineData("echoed YXV0b21hdGlvbjpzM2NyZXQvVG9rZW4rNDI= back", "echoed *** back")]
     public void ScrubsCredentialsAndControlCharacters(string text, string expected) =>
         Assert.Equal(expected, GitServerText.Scrub(text, Credential));
+
+    [Fact]
+    public void CutsAMessageOfTooManyLines()
+    {
+        var scrubbed = GitServerText.Scrub(string.Join("\n", Enumerable.Range(0, 250).Select(i => $"line {i}")), Credential);
+        Assert.Equal(GitServerText.MaxLines + 1, scrubbed.Split('\n').Length);
+        Assert.EndsWith("(150 more lines)", scrubbed);
+    }
 
     [Fact]
     public void RedactsTheUserInfoOfAUrl() =>

@@ -165,7 +165,7 @@ public class NothingLostTests
 
         var error = Assert.Throws<AutomationException>(() => new GitAutomation().Submit(Request(clone, ApplySetters(clone, Policy("a", "1.0.1")))));
 
-        Assert.Contains(@"denied by \x1B[31mpolicy\x1B[0m", error.Message, StringComparison.Ordinal);
+        Assert.Contains(@"denied by \u001B[31mpolicy\u001B[0m", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', error.Message);
         Assert.Contains("hook declined", error.Message, StringComparison.Ordinal);
     }

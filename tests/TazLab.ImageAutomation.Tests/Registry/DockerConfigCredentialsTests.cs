@@ -120,6 +120,59 @@ public sealed class DockerConfigCredentialsTests : IDisposable
     }
 
     [Fact]
+    public async Task AHelperThatNeverAnswersIsStoppedAtTheTimeoutWithItsChildren()
+    {
+        var pidFile = Path.Combine(directory, "child.pid");
+        WriteHelper("hang", $"sleep 300 & echo $! > '{pidFile}'; wait");
+        File.WriteAllText(Path.Combine(directory, "config.json"), """{"credsStore": "hang"}""");
+        var config = DockerConfigCredentials.Load(Environment(directory), helperTimeout: TimeSpan.FromSeconds(1))!;
+
+        // Bounded so a helper left running fails the test instead of hanging it (the old fixed wait was 30 s).
+        var found = await config.FindAsync("a.example", log, default).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Null(found);
+        Assert.Contains("did not answer within 1 s", Assert.Single(log.Warnings));
+        AssertEnds(int.Parse(File.ReadAllText(pidFile)));
+    }
+
+    [Fact]
+    public async Task CancellingStopsAHelperAndItsChildren()
+    {
+        var pidFile = Path.Combine(directory, "child.pid");
+        WriteHelper("hang", $"sleep 300 & echo $! > '{pidFile}'; wait");
+        var config = Load("""{"credsStore": "hang"}""");
+        using var cancel = new CancellationTokenSource();
+
+        var finding = config.FindAsync("a.example", log, cancel.Token);
+        for (var i = 0; i < 200 && !File.Exists(pidFile); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => finding.WaitAsync(TimeSpan.FromSeconds(20)));
+        AssertEnds(int.Parse(File.ReadAllText(pidFile)));
+    }
+
+    /// <summary>The process is gone (or a zombie waiting for a parent that does not reap), within a bounded wait.</summary>
+    private static void AssertEnds(int pid)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var stat = $"/proc/{pid}/stat";
+            if (!File.Exists(stat) || File.ReadAllText(stat).Split(')')[1].Trim().StartsWith('Z'))
+            {
+                return;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        Assert.Fail($"the helper's child {pid} is still running");
+    }
+
+    [Fact]
     public void NoConfigFileMeansNoCredentials()
     {
         Assert.Null(DockerConfigCredentials.Load(Environment(Path.Combine(directory, "nowhere"))));

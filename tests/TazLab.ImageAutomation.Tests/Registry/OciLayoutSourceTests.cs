@@ -37,6 +37,17 @@ public sealed class OciLayoutSourceTests : IDisposable
     }
 
     [Fact]
+    public void AnnotationsThatAreNotValidTagsAndDigestsThatAreNotDigestsAreDropped()
+    {
+        WriteIndex(("1.0.0", DigestA), ("9.9.9\n", DigestA), ("tazzo/app:8.8.8\r\n", DigestA), ("2.0.0", DigestA + "\n"));
+
+        var tags = OciLayoutSource.ListTags("ocidir://layout", layout);
+
+        Assert.Equal(["1.0.0", "2.0.0"], tags.Select(t => t.Tag));
+        Assert.Equal([DigestA, null], tags.Select(t => t.Digest));
+    }
+
+    [Fact]
     public void AGivenExclusionListReplacesTheDefault()
     {
         WriteIndex(("1.0", DigestA), ("dev-1", DigestA), ("x.sig", DigestA));

@@ -7,7 +7,7 @@ using TazLab.ImageAutomation.Tests.Registry.Support;
 namespace TazLab.ImageAutomation.Tests.Registry;
 
 /// <summary>What distribution 2.8 cannot show: paging, retries, broken and slow answers, ghcr.io's DENIED, rate-limit headers.</summary>
-public sealed class RegistryClientFakeServerTests
+public sealed partial class RegistryClientFakeServerTests
 {
     private readonly RecordingLog log = new();
     private readonly RecordingTimeProvider time = new(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));

@@ -155,6 +155,65 @@ public sealed class SetterTreeTests
     }
 
     [Fact]
+    public async Task A_fifo_whose_writer_holds_it_open_with_a_manifest_in_it_is_skipped_without_blocking()
+    {
+        using var tree = new SetterTestTree();
+        var pipe = tree.PathOf("pipe.yaml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", pipe))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        tree.Write("ok.yaml", Marked);
+        // Opened read-write, so opening does not wait for a reader; the manifest sits in the pipe while the writer lives.
+        using var writer = new FileStream(pipe, FileMode.Open, FileAccess.ReadWrite);
+        writer.Write(Encoding.UTF8.GetBytes(Marked));
+        writer.Flush();
+
+        var plan = await Task.Run(() => tree.Apply(App)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(["ok.yaml"], plan.Updates.Select(u => u.RelativePath));
+        Assert.Contains(tree.Log.Verbose, v => v.StartsWith("pipe.yaml:") && v.Contains("not a regular file"));
+        Assert.Empty(plan.Problems);
+    }
+
+    [Fact]
+    public void A_file_nested_too_deep_is_skipped_with_a_ParserError_naming_file_and_line()
+    {
+        using var tree = new SetterTestTree();
+        var deep = tree.Write("a-deep.yaml", Marked + "x:\n  y: " + new string('[', 50_000) + "\n");
+        tree.Write("b-ok.yaml", Marked);
+
+        var plan = tree.Apply(App);
+
+        var problem = Assert.Single(plan.Problems);
+        Assert.Equal((ErrorKind.ParserError, "SetterFileTooDeep", deep), (problem.Kind, problem.ErrorId, problem.Target));
+        Assert.Contains(deep, problem.Message);
+        Assert.Contains($"line {Marked.Count(c => c == '\n') + 2},", problem.Message);
+        Assert.Equal(Updated, tree.Text("b-ok.yaml"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Nesting_up_to_the_limit_parses_and_one_level_more_does_not(bool flow)
+    {
+        // The top-level mapping is the first level.
+        static string Nested(bool flow, int levels) => flow
+            ? "deep: " + new string('[', levels) + new string(']', levels) + "\n"
+            : string.Concat(Enumerable.Range(0, levels).Select(i => new string(' ', i) + $"k{i}:\n")) + new string(' ', levels) + "v: 1\n";
+        using var tree = new SetterTestTree();
+        tree.Write("deep.yaml", Marked + Nested(flow, YamlDepthLimit.MaxDepth - 1));
+        tree.Write("over.yaml", Marked + Nested(flow, YamlDepthLimit.MaxDepth));
+
+        var inventory = tree.Engine().FindMarkers(tree.Root);
+
+        Assert.Equal(["deep.yaml"], inventory.Markers.Select(m => m.RelativePath));
+        Assert.Equal(("SetterFileTooDeep", tree.PathOf("over.yaml")), (Assert.Single(inventory.Problems).ErrorId, Assert.Single(inventory.Problems).Target));
+    }
+
+    [Fact]
     public void FindMarkers_lists_every_marker_with_its_current_value_whatever_the_policies()
     {
         using var tree = new SetterTestTree();

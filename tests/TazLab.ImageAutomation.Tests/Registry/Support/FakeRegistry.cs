@@ -79,7 +79,12 @@ internal sealed class FakeRegistry : IAsyncDisposable
 
                 var body = Encoding.UTF8.GetBytes(response.Body);
                 var head = new StringBuilder($"HTTP/1.1 {response.Status} {(HttpStatusCode)response.Status}\r\n");
-                head.Append($"Content-Length: {response.ContentLength ?? body.Length}\r\nConnection: close\r\n");
+                if (response.WriteBody is null || response.ContentLength is not null)
+                {
+                    head.Append($"Content-Length: {response.ContentLength ?? body.Length}\r\n");
+                }
+
+                head.Append("Connection: close\r\n");
                 if (!response.Headers.ContainsKey("Content-Type"))
                 {
                     head.Append("Content-Type: application/json\r\n");
@@ -91,7 +96,11 @@ internal sealed class FakeRegistry : IAsyncDisposable
                 }
 
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
-                if (request.Method != "HEAD")
+                if (request.Method != "HEAD" && response.WriteBody is not null)
+                {
+                    await response.WriteBody(stream, stopping.Token);
+                }
+                else if (request.Method != "HEAD")
                 {
                     await stream.WriteAsync(body);
                 }
@@ -173,7 +182,10 @@ internal sealed record FakeResponse(int Status, string Body = "")
     public bool Reset { get; init; }
 
     /// <summary>Announce this Content-Length instead of the body's.</summary>
-    public int? ContentLength { get; init; }
+    public long? ContentLength { get; init; }
+
+    /// <summary>Writes the body instead of <see cref="Body"/> (sent without Content-Length unless one is set): a body too big to hold.</summary>
+    public Func<Stream, CancellationToken, Task>? WriteBody { get; init; }
 
     public FakeResponse WithHeader(string name, string value) =>
         this with { Headers = new(Headers, StringComparer.OrdinalIgnoreCase) { [name] = value } };
