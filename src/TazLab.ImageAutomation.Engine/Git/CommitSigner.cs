@@ -1,11 +1,14 @@
-using System.Diagnostics;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Processes;
 
 namespace TazLab.ImageAutomation.Engine.Git;
 
 /// <summary>Signs a commit buffer the way git does, by running <c>gpg</c> or <c>ssh-keygen -Y sign</c>.</summary>
 internal static class CommitSigner
 {
+    /// <summary>How long gpg or ssh-keygen may take; signing is local, so only a prompt or a stuck agent takes longer.</summary>
+    public static TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public static string Sign(CommitSigning signing, string commitBuffer) => signing.Format switch
     {
         SigningFormat.Ssh => SignWithSsh(signing.Key, commitBuffer),
@@ -47,45 +50,31 @@ internal static class CommitSigner
 
     private static string Run(string program, IReadOnlyList<string> arguments, string input)
     {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
+        ChildProcessResult result;
         try
         {
-            process = Process.Start(start)!;
+            result = ChildProcess.Run(program, arguments, input, Timeout);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new AutomationException(ErrorKind.ObjectNotFound, "SigningProgramNotFound",
                 $"Signing the commit needs '{program}', which is not on PATH.", program, $"Install {program}, or sign in the other signing format.", e);
         }
-
-        using (process)
+        catch (ChildProcessTimeoutException)
         {
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEndAsync();
-            process.StandardInput.Write(input);
-            process.StandardInput.Close();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new AutomationException(ErrorKind.InvalidOperation, "CommitSigningFailed",
-                    $"'{program}' could not sign the commit (exit code {process.ExitCode}): {error.Result.Trim()}", program,
-                    "Check that the signing key is a usable secret key without a passphrase prompt.");
-            }
-
-            return output.Result;
+            throw new AutomationException(ErrorKind.OperationTimeout, "CommitSigningTimedOut",
+                $"'{program}' did not sign the commit within {Timeout.TotalSeconds:0} seconds and was stopped.", program,
+                "Check that the signing key is a usable secret key without a passphrase prompt.");
         }
+
+        if (result.ExitCode != 0)
+        {
+            throw new AutomationException(ErrorKind.InvalidOperation, "CommitSigningFailed",
+                $"'{program}' could not sign the commit (exit code {result.ExitCode}): {TextScrubber.Scrub(result.Error.Trim())}", program,
+                "Check that the signing key is a usable secret key without a passphrase prompt.");
+        }
+
+        return result.Output;
     }
 
     private static void TryRun(string program, IReadOnlyList<string> arguments)

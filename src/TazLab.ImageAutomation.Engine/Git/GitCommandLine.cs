@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using TazLab.ImageAutomation.Engine.Diagnostics;
+using TazLab.ImageAutomation.Engine.Processes;
 
 namespace TazLab.ImageAutomation.Engine.Git;
 
@@ -30,56 +30,35 @@ internal static class GitCommandLine
         var program = Program.Value ?? throw new AutomationException(ErrorKind.ObjectNotFound, "GitProgramNotFound",
             $"{why} needs the git command-line program (it runs the repository's hooks and updates its branch atomically), and 'git' is not on PATH.",
             "git", "Install git (e.g. 'apt-get install git'), or use a remote over HTTP(S).");
-        var start = new ProcessStartInfo(program)
+        try
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+            var result = ChildProcess.Run(program, arguments, input: null, Timeout, start =>
+            {
+                start.WorkingDirectory = workingDirectory;
 
-        // No prompt can ever block the run, messages are git's own (parsed below), and a caller's GIT_DIR cannot redirect us.
-        start.Environment["GIT_TERMINAL_PROMPT"] = "0";
-        start.Environment["LC_ALL"] = "C";
-        start.Environment["LANGUAGE"] = "C";
-        foreach (var variable in new[] { "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ASKPASS", "SSH_ASKPASS" })
-        {
-            start.Environment.Remove(variable);
-        }
+                // No prompt can ever block the run, messages are git's own (parsed by the callers), and a caller's GIT_DIR cannot redirect us.
+                start.Environment["GIT_TERMINAL_PROMPT"] = "0";
+                start.Environment["LC_ALL"] = "C";
+                start.Environment["LANGUAGE"] = "C";
+                foreach (var variable in new[] { "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ASKPASS", "SSH_ASKPASS" })
+                {
+                    start.Environment.Remove(variable);
+                }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[name] = value;
+                foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+                {
+                    start.Environment[name] = value;
+                }
+            });
+            return new GitCommandResult(result.ExitCode, result.Output, result.Error);
         }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        catch (ChildProcessTimeoutException)
         {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit();
             throw new AutomationException(ErrorKind.OperationTimeout, "GitProgramTimedOut",
                 $"{why}: 'git {arguments.FirstOrDefault()}' did not finish within {Timeout.TotalSeconds:0} seconds and was stopped.",
                 workingDirectory, "Check that the repository is reachable and not locked by another program.");
         }
-
-        process.WaitForExit();
-        return new GitCommandResult(process.ExitCode, output.Result, error.Result);
     }
 
-    private static string? FindOnPath()
-    {
-        var names = OperatingSystem.IsWindows() ? new[] { "git.exe", "git.cmd" } : ["git"];
-        return (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .SelectMany(folder => names.Select(name => Path.Combine(folder, name)))
-            .FirstOrDefault(File.Exists);
-    }
+    private static string? FindOnPath() => ChildProcess.FindOnPath("git", Environment.GetEnvironmentVariable("PATH"));
 }

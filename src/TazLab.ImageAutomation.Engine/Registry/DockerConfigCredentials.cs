@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using TazLab.ImageAutomation.Engine.Processes;
 using System.Text;
 using System.Text.Json;
 using TazLab.ImageAutomation.Engine.Diagnostics;
@@ -154,90 +154,48 @@ internal sealed class DockerConfigCredentials
             return null;
         }
 
-        var start = new ProcessStartInfo(executable, "get")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        Process started;
+        ChildProcessResult result;
         try
         {
-            started = Process.Start(start)!;
+            result = await ChildProcess.RunAsync(executable, ["get"], serverUrl, helperTimeout, ct).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             log.Warning($"Cannot run '{executable}' ({e.Message}); trying other sources, then anonymous access.");
             return null;
         }
-
-        using var process = started;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(helperTimeout);
-        try
-        {
-            await process.StandardInput.WriteAsync(serverUrl).ConfigureAwait(false);
-            process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var errors = process.StandardError.ReadToEndAsync(timeout.Token);
-            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            var stdout = await output.ConfigureAwait(false);
-            await errors.ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                // Helpers answer "credentials not found in native keychain" on stdout; that output carries no secret.
-                var notFound = stdout.Contains("credentials not found", StringComparison.OrdinalIgnoreCase);
-                if (!notFound)
-                {
-                    log.Warning($"'{program} get' failed with exit code {process.ExitCode} for {serverUrl}; trying other sources, then anonymous access.");
-                }
-
-                return null;
-            }
-
-            using var json = JsonDocument.Parse(stdout);
-            var username = String(json.RootElement, "Username") ?? "";
-            var secret = String(json.RootElement, "Secret") ?? "";
-            return secret.Length == 0 ? null : new RegistryCredential(username, secret, program, isIdentityToken: username == "<token>");
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (ChildProcessTimeoutException)
         {
             log.Warning($"'{program} get' did not answer within {helperTimeout.TotalSeconds:0.#} s; trying other sources, then anonymous access.");
             return null;
+        }
+
+        if (result.ExitCode != 0)
+        {
+            // Helpers answer "credentials not found in native keychain" on stdout; that output carries no secret.
+            if (!result.Output.Contains("credentials not found", StringComparison.OrdinalIgnoreCase))
+            {
+                log.Warning($"'{program} get' failed with exit code {result.ExitCode} for {serverUrl}; trying other sources, then anonymous access.");
+            }
+
+            return null;
+        }
+
+        try
+        {
+            using var json = JsonDocument.Parse(result.Output);
+            var username = String(json.RootElement, "Username") ?? "";
+            var secret = String(json.RootElement, "Secret") ?? "";
+            return secret.Length == 0 ? null : new RegistryCredential(username, secret, program, isIdentityToken: username == "<token>");
         }
         catch (JsonException)
         {
             log.Warning($"'{program} get' did not print JSON credentials for {serverUrl}; trying other sources, then anonymous access.");
             return null;
         }
-        finally
-        {
-            // On timeout or cancellation (Ctrl+C): the helper's own children too, or a shell script's 'sleep' lives on.
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-        }
     }
 
-    private string? FindOnPath(string program)
-    {
-        var names = OperatingSystem.IsWindows() ? new[] { program + ".exe", program + ".cmd", program + ".bat" } : [program];
-        foreach (var directory in (environment("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (var name in names)
-            {
-                var candidate = Path.Combine(directory, name);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
+    private string? FindOnPath(string program) => ChildProcess.FindOnPath(program, environment("PATH"));
 
     private static IEnumerable<JsonProperty> ReadObject(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value.EnumerateObject() : [];
