@@ -57,11 +57,61 @@ internal sealed class GoRegex
         }
         catch (RegexMatchTimeoutException e)
         {
-            throw new AutomationException(ErrorKind.OperationTimeout, "TagPatternTimeout",
-                $"the pattern '{Pattern}' took longer than {MatchTimeout.TotalSeconds:0.#} s to match the tag '{input}'", Pattern,
-                "Simplify the pattern: avoid nested repetition such as '(a+)+'.", e);
+            throw Timeout(input, e);
         }
     }
+
+    /// <summary>Whether the pattern matches anywhere in the input, as Go's <c>MatchString</c>, without building a Match.</summary>
+    public bool IsMatch(string input)
+    {
+        try
+        {
+            return regex.IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException e)
+        {
+            throw Timeout(input, e);
+        }
+    }
+
+    /// <summary>
+    /// For callers that expand many inputs: a function giving the template's expansion of the leftmost match, or
+    /// null when the pattern does not match, without building a Match per input (one with its groups is ~400
+    /// bytes). The pattern is widened to consume the whole input (a lazy prefix finds the same leftmost match), so
+    /// <see cref="Regex.Replace(string, string, int)"/>, which reuses its match state, returns the expansion alone.
+    /// Null when the template cannot be written as a .NET replacement over the widened pattern: a name given to
+    /// several groups (Go copies the first that took part) or <c>$0</c>.
+    /// </summary>
+    public Func<string, string?>? CreateExpander(ExpandTemplate template)
+    {
+        if (template.ToReplacement(regex) is not { } replacement)
+        {
+            return null;
+        }
+
+        var widened = new Regex(@"\A(?s:.*?)(?:" + regex + @")(?s:.*)\z", regex.Options, MatchTimeout);
+        return input =>
+        {
+            string expanded;
+            try
+            {
+                expanded = widened.Replace(input, replacement, 1);
+            }
+            catch (RegexMatchTimeoutException e)
+            {
+                throw Timeout(input, e);
+            }
+
+            // Replace returns the input itself when nothing matched; an expansion equal to the input may come back
+            // as the same reference too, so only then ask again.
+            return !ReferenceEquals(expanded, input) || IsMatch(input) ? expanded : null;
+        };
+    }
+
+    private AutomationException Timeout(string input, RegexMatchTimeoutException e) =>
+        new(ErrorKind.OperationTimeout, "TagPatternTimeout",
+            $"the pattern '{Pattern}' took longer than {MatchTimeout.TotalSeconds:0.#} s to match the tag '{input}'", Pattern,
+            "Simplify the pattern: avoid nested repetition such as '(a+)+'.", e);
 
     /// <summary>
     /// Parses a Go <c>Regexp.Expand</c> template once, for many matches: <c>$name</c> or <c>${name}</c> where the
@@ -698,6 +748,30 @@ internal sealed class ExpandTemplate
         }
 
         return "";
+    }
+
+    /// <summary>The template as a .NET replacement pattern over <paramref name="regex"/>'s groups, or null when a
+    /// reference may copy one of several groups, or the whole match (which the widened pattern changes).</summary>
+    public string? ToReplacement(Regex regex)
+    {
+        var replacement = new StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part.Text is not null)
+            {
+                replacement.Append(part.Text.Replace("$", "$$"));
+            }
+            else if (part.Groups is [var number] && number != 0)
+            {
+                replacement.Append("${").Append(regex.GroupNameFromNumber(number)).Append('}');
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return replacement.ToString();
     }
 
     /// <param name="Text">Literal text, or null for a group reference.</param>

@@ -10,21 +10,23 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 internal sealed class TagFilter(GoRegex regex, string extract)
 {
     private readonly ExpandTemplate? template = extract.Length == 0 ? null : regex.ParseTemplate(extract);
+    private Func<string, string?>? expander;
 
     /// <summary>value → original tag. When several tags give the same value Flux keeps the last it reads, in
     /// descending byte order: the byte-wise smallest tag.</summary>
     public Dictionary<string, string> Apply(IReadOnlyCollection<string> tags)
     {
         var result = new Dictionary<string, string>(tags.Count, StringComparer.Ordinal);
+        var expand = Expander();
         foreach (var tag in tags)
         {
-            var match = regex.Match(tag);
-            if (!match.Success)
+            // Neither IsMatch nor the expander allocates a Match per tag: lists run to a million tags.
+            var value = expand(tag);
+            if (value is null)
             {
                 continue;
             }
 
-            var value = template is null ? tag : template.Expand(match);
             ref var kept = ref CollectionsMarshal.GetValueRefOrAddDefault(result, value, out var exists);
             if (!exists || string.CompareOrdinal(tag, kept) < 0)
             {
@@ -33,5 +35,17 @@ internal sealed class TagFilter(GoRegex regex, string extract)
         }
 
         return result;
+    }
+
+    /// <summary>tag → value, or null when the tag does not match. Built on first use: the expander compiles a
+    /// second regex.</summary>
+    private Func<string, string?> Expander()
+    {
+        if (template is null)
+        {
+            return tag => regex.IsMatch(tag) ? tag : null;
+        }
+
+        return expander ??= regex.CreateExpander(template) ?? (tag => regex.Match(tag) is { Success: true } match ? template.Expand(match) : null);
     }
 }

@@ -169,6 +169,16 @@ public class ConformanceTests
         Assert.Equal(c.OptionalString("result"), regex.ParseTemplate(c.OptionalString("template")!).Expand(match));
     }
 
+    /// <summary>The same vectors through the filter, which expands without a Match object where it can.</summary>
+    [Theory]
+    [MemberData(nameof(ConformanceData.Ids), "expand", MemberType = typeof(ConformanceData))]
+    public void ExpandInFilter(string id)
+    {
+        var c = ConformanceData.Case(id);
+        var filter = new TagFilter(GoRegex.Compile(c.OptionalString("pattern")!), c.OptionalString("template")!);
+        Assert.Equal([c.OptionalString("result")!], filter.Apply([c.OptionalString("input")!]).Keys);
+    }
+
     private static TagPolicy BuildPolicy(JsonElement c)
     {
         var policy = c.GetProperty("policy");

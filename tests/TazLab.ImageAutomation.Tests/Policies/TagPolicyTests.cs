@@ -29,6 +29,22 @@ public class TagPolicyTests
         Assert.Contains("'x7' extracted from the tag 'build-x7'", e.Message);
     }
 
+    [Theory]
+    [InlineData("^(?P<n>[0-9]+)$", "$n")] // the value is the tag itself
+    [InlineData("[0-9]*", "x$0")] // $0 and empty matches
+    [InlineData("(?P<n>a)|(?P<n>[0-9])", "$n")] // a name used twice
+    [InlineData("^(?P<n>[0-9]*)", "${n}.$$")] // literal text and an escaped dollar
+    public void FilterExpandsLikeGoRegexpExpand(string pattern, string extract)
+    {
+        var regex = GoRegex.Compile(pattern);
+        var template = regex.ParseTemplate(extract);
+        string[] tags = ["", "7", "12", "a", "b7", "x"];
+        var expected = tags.Select(t => regex.Match(t) is { Success: true } m ? (Value: template.Expand(m), Tag: t) : default)
+            .Where(e => e.Tag is not null).GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.Select(e => e.Tag).Order(StringComparer.Ordinal).First());
+
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), new TagFilter(regex, extract).Apply(tags).OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
     [Fact]
     public void SemVerNeedsARange()
     {
