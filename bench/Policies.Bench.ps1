@@ -1,10 +1,10 @@
 <#
 .SYNOPSIS
     Tag selection with 100,000 tags: each policy in the engine, and Select-ImagePolicyTag -Tag, against floors
-    measured in the same run (plain .NET doing the same job without Flux's semantics), plus allocation per tag at
-    10,000 and 100,000 tags to show it grows linearly.
+    measured in the same run (plain .NET doing the same job without Flux's semantics); then the same policy at
+    1,000,000 tags against ten times its 100,000-tag figure (linear growth), and allocation per tag at both sizes.
 #>
-param([Parameter(Mandatory)] [string] $ModulePath, [int] $TagCount = 100000)
+param([Parameter(Mandatory)] [string] $ModulePath, [int] $TagCount = 100000, [int] $ScaleCount = 1000000)
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
@@ -15,6 +15,30 @@ Add-Type -TypeDefinition @'
 using System;
 using System.Globalization;
 using System.Text.RegularExpressions;
+
+public static class PolicyBenchTags
+{
+    // The bench's tag shapes, built in C# because a million PowerShell script block calls take longer than the bench.
+    public static string[] SemVer(int count)
+    {
+        var tags = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            tags[i] = (i % 2 == 1 ? "v" : "") + (i / 10000) + "." + (i / 100 % 100) + "." + (i % 100) + (i % 10 == 0 ? "-rc.1" : "");
+        }
+        return tags;
+    }
+
+    public static string[] Build(int count)
+    {
+        var tags = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            tags[i] = "build-" + i + "-" + ((long)i * 7919).ToString("x7", CultureInfo.InvariantCulture);
+        }
+        return tags;
+    }
+}
 
 public static class PolicyBenchFloor
 {
@@ -65,14 +89,9 @@ function New-EnginePolicy {
     $policyType::new($kindValue, $orderValue, $Pattern, $Extract, $Range)
 }
 
-function New-Tags {
-    param([int] $Count, [scriptblock] $Format)
-    [string[]] $tags = foreach ($i in 0..($Count - 1)) { & $Format $i }
-    , $tags
-}
-
-$semverFormat = { param($i) $prefix = if ($i % 2) { 'v' } else { '' }; "$prefix$([math]::Floor($i / 10000)).$([math]::Floor($i / 100) % 100).$($i % 100)" + $(if ($i % 10 -eq 0) { '-rc.1' }) }
-$buildFormat = { param($i) "build-$i-$('{0:x7}' -f ($i * 7919))" }
+# The unary comma keeps the string[] whole (PowerShell would unroll it into an object[]).
+$semverFormat = { param($count) , [PolicyBenchTags]::SemVer($count) }
+$buildFormat = { param($count) , [PolicyBenchTags]::Build($count) }
 $scenarios = @(
     @{ Name = 'semver >=1.0.0 <9.0.0'; Format = $semverFormat; Policy = @{ Kind = 'SemVer'; Range = '>=1.0.0 <9.0.0' }
         Cmdlet = @{ SemVer = '>=1.0.0 <9.0.0' }; Peer = 'System.Version max (floor)'; Floor = { param($t) [PolicyBenchFloor]::MaxSystemVersion($t) } }
@@ -86,7 +105,7 @@ $scenarios = @(
 $rows = [Collections.Generic.List[object]]::new()
 $allocation = [Collections.Generic.List[object]]::new()
 foreach ($scenario in $scenarios) {
-    $tags = New-Tags -Count $TagCount -Format $scenario.Format
+    $tags = & $scenario.Format $TagCount
     $policyArguments = $scenario.Policy
     $policy = New-EnginePolicy @policyArguments
     $selected = $policy.Select($tags).Tag
@@ -100,19 +119,33 @@ foreach ($scenario in $scenarios) {
     $rows.Add((New-BenchRow -Scenario "engine: $($scenario.Name), $TagCount tags" -OursMs $engineMs -Peer $scenario.Peer -PeerMs $floorMs -Target '< 50 ms'))
     $rows.Add((New-BenchRow -Scenario "Select-ImagePolicyTag -Tag: $($scenario.Name)" -OursMs $cmdletMs -Peer 'engine alone (floor)' -PeerMs $engineMs))
 
-    # Bytes allocated per tag at a tenth of the tags and at all of them: equal figures mean linear growth.
-    $perTag = foreach ($count in [int]($TagCount / 10), $TagCount) {
-        $subset = [string[]] $tags[0..($count - 1)]
+    # Linear growth: the same selection over ten times the tags, against ten times the figure above.
+    # Both sizes are timed again here, interleaved, so that both run the same tier of JIT code.
+    $scaled = & $scenario.Format $ScaleCount
+    $small = [Collections.Generic.List[double]]::new(); $large = [Collections.Generic.List[double]]::new()
+    foreach ($round in 1..5) {
+        $small.Add((Measure-Median -Runs 3 -Warmup 1 { $policy.Select($tags) }))
+        $large.Add((Measure-Median -Runs 1 -Warmup 0 { $policy.Select($scaled) }))
+    }
+    $smallMs = ($small | Sort-Object)[2]; $scaledMs = ($large | Sort-Object)[2]
+    $growth = $ScaleCount / $TagCount
+    $rows.Add((New-BenchRow -Scenario "engine: $($scenario.Name), $ScaleCount tags" -OursMs $scaledMs -Peer "$growth x the $TagCount-tag figure ($([math]::Round($smallMs, 1)) ms)" `
+        -PeerMs ($smallMs * $growth) -Target "<= 1.1 ($ScaleCount <= $(1.1 * $growth)x $TagCount)"))
+
+    # Bytes allocated per tag at both sizes: equal figures mean linear growth.
+    $perTag = foreach ($subset in $tags, $scaled) {
         $policy.Select($subset) | Out-Null
         $before = [GC]::GetAllocatedBytesForCurrentThread()
         $policy.Select($subset) | Out-Null
-        ([GC]::GetAllocatedBytesForCurrentThread() - $before) / $count
+        ([GC]::GetAllocatedBytesForCurrentThread() - $before) / $subset.Count
     }
     $allocation.Add([pscustomobject]@{
-        Scenario                            = $scenario.Name
-        "Bytes/tag at $([int]($TagCount / 10))" = [math]::Round($perTag[0], 1)
-        "Bytes/tag at $TagCount"            = [math]::Round($perTag[1], 1)
+        Scenario                   = $scenario.Name
+        "Bytes/tag at $TagCount"   = [math]::Round($perTag[0], 1)
+        "Bytes/tag at $ScaleCount" = [math]::Round($perTag[1], 1)
+        Target                     = if ($scenario.Policy.Kind -eq 'Numerical') { '<= 200' } else { '' }
     })
+    $tags = $scaled = $null
 }
 
 $rows | Format-Table -AutoSize | Out-String -Width 200 | Out-Host

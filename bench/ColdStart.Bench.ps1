@@ -1,0 +1,87 @@
+<#
+.SYNOPSIS
+    Cold start, as a scheduled script pays it: whole pwsh processes. Bare 'pwsh -NoProfile -c exit' (the floor),
+    'Import-Module', and the demo pipeline of one app from its OCI layout (Get-RegistryTag | Select-ImagePolicyTag |
+    Update-ImageSetter | Submit-AutomationCommit -Push), in interleaved rounds of the same run.
+.DESCRIPTION
+    Each pipeline round gets a fresh copy of the same bare origin and clone (untimed), so every round rewrites the
+    image line, commits and pushes. Medians over -Runs rounds after -Warmup rounds.
+#>
+param([Parameter(Mandatory)] [string] $ModulePath, [int] $Runs = 11, [int] $Warmup = 2)
+
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'BenchHelpers.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../tests/Pester/TestHelpers.psm1') -Force
+
+# The pwsh running the bench, as a command line for child processes (pwsh may be a dotnet tool: 'dotnet pwsh.dll').
+$process = [Environment]::ProcessPath
+$pwsh = if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { @($process, (Join-Path $PSHOME 'pwsh.dll')) } else { @($process) }
+
+$examples = Join-Path $PSScriptRoot '../examples'
+$work = Join-Path ([IO.Path]::GetTempPath()) "tazlab-coldstart-$([guid]::NewGuid().ToString('N').Substring(0, 8))"
+try {
+    # A pristine origin and clone of the example GitOps repository, copied afresh before each pipeline round.
+    $pristine = Join-Path $work 'pristine'
+    $seed = Join-Path $work 'seed'
+    New-Item -ItemType Directory -Force -Path $seed | Out-Null
+    Copy-Item (Join-Path $examples 'gitops/*') $seed -Recurse
+    Invoke-Git -C $seed init --quiet --initial-branch master
+    Invoke-Git -C $seed add --all
+    Invoke-Git -C $seed -c user.name=bench -c user.email=bench@tazlab.net commit --quiet --message 'Initial GitOps repository'
+    Invoke-Git clone --quiet --bare $seed (Join-Path $pristine 'origin.git')
+    Invoke-Git clone --quiet (Join-Path $pristine 'origin.git') (Join-Path $pristine 'clone')
+    $round = Join-Path $work 'round'
+
+    $module = (Resolve-Path $ModulePath).Path
+    $layout = Join-Path (Resolve-Path $examples).Path 'registry/tazzo/tazlab-blog'
+    $clone = Join-Path $round 'clone'
+    $scripts = [ordered]@{
+        bare     = 'exit'
+        import   = "Import-Module '$module'"
+        pipeline = "`$ErrorActionPreference = 'Stop'; Import-Module '$module'; " +
+            "Get-RegistryTag -Image 'ocidir://$layout' | " +
+            "Select-ImagePolicyTag -Policy flux-system:hugo-blog -Pattern '^blog-(?P<value>[0-9]+)-.*$' -Extract '`$value' -Numerical | " +
+            "Update-ImageSetter -Path '$clone/apps/base/hugo-blog' | " +
+            "Submit-AutomationCommit -RepositoryPath '$clone' -AuthorName fluxcdbot -AuthorEmail fluxcdbot@tazlab.net -Message 'chore: bench' -Push | Out-Null"
+    }
+
+    $times = @{}
+    foreach ($name in $scripts.Keys) { $times[$name] = [Collections.Generic.List[double]]::new() }
+    foreach ($i in 1..($Warmup + $Runs)) {
+        foreach ($name in $scripts.Keys) {
+            if ($name -eq 'pipeline') {
+                Remove-Item $round -Recurse -Force -ErrorAction Ignore
+                Copy-Item $pristine $round -Recurse
+                # The clone's remote points at the pristine origin; point it at this round's copy.
+                Invoke-Git -C $clone remote set-url origin (Join-Path $round 'origin.git')
+            }
+            $watch = [Diagnostics.Stopwatch]::StartNew()
+            & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $scripts[$name]
+            $watch.Stop()
+            if ($LASTEXITCODE -ne 0) { throw "The $name process failed with exit code $LASTEXITCODE." }
+            if ($name -eq 'pipeline' -and -not (Invoke-Git -C (Join-Path $round 'origin.git') log --oneline -1 master | Select-String 'chore: bench')) {
+                throw 'The pipeline process pushed no commit.'
+            }
+            if ($i -gt $Warmup) { $times[$name].Add($watch.Elapsed.TotalMilliseconds) }
+        }
+    }
+
+    function Get-Median([Collections.Generic.List[double]] $values) {
+        $sorted = @($values | Sort-Object)
+        $middle = [int][math]::Floor($sorted.Count / 2)
+        if ($sorted.Count % 2) { return $sorted[$middle] }
+        return ($sorted[$middle - 1] + $sorted[$middle]) / 2
+    }
+    $bare = Get-Median $times.bare
+    $import = Get-Median $times.import
+    $pipeline = Get-Median $times.pipeline
+    $rows = @(
+        New-BenchRow -Scenario 'cold: pwsh -NoProfile -c exit' -OursMs $bare -Peer 'itself (the floor)' -PeerMs $bare
+        New-BenchRow -Scenario "cold: Import-Module (+$([math]::Round($import - $bare)) ms)" -OursMs $import -Peer 'bare pwsh (floor)' -PeerMs $bare -Target '<= +100 ms over bare'
+        New-BenchRow -Scenario "cold: demo pipeline from the OCI layout, with push (+$([math]::Round($pipeline - $bare)) ms)" -OursMs $pipeline -Peer 'bare pwsh (floor)' -PeerMs $bare -Target '<= +400 ms over bare'
+    )
+    $rows | Format-Table -AutoSize | Out-String -Width 200 | Out-Host
+}
+finally {
+    Remove-Item $work -Recurse -Force -ErrorAction Ignore
+}
