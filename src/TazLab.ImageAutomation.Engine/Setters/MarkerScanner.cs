@@ -39,8 +39,59 @@ internal static class MarkerScanner
 
     public sealed record ScanResult(IReadOnlyList<MarkedScalar> Markers, IReadOnlyList<ObjectIdentity> Documents);
 
-    /// <exception cref="YamlException">The text is not valid YAML.</exception>
+    /// <summary>
+    /// The markers of <paramref name="text"/>, parsing only the documents whose text holds the marker key
+    /// (<see cref="YamlDocumentSplitter"/>): a document without it has no marker, and no alias or comment reaches across
+    /// documents. <see cref="ScanResult.Documents"/> then holds the parsed documents only, the ones markers refer to.
+    /// </summary>
+    /// <exception cref="YamlException">A document that holds the marker key is not valid YAML (others are not read).</exception>
     public static ScanResult Scan(string text)
+    {
+        var parts = YamlDocumentSplitter.Split(text);
+        if (parts.Count == 1)
+        {
+            return ScanWhole(text);
+        }
+
+        var markers = new List<MarkedScalar>();
+        var documents = new List<ObjectIdentity>();
+        foreach (var part in parts)
+        {
+            if (text.AsSpan(part.Start, part.Length).IndexOf(MarkerKey, StringComparison.Ordinal) < 0)
+            {
+                continue;
+            }
+
+            var scan = ScanPart(text.Substring(part.Start, part.Length), part);
+            markers.AddRange(scan.Markers.Select(m =>
+                m with { Start = m.Start + part.Start, End = m.End + part.Start, Line = m.Line + part.LineOffset, Document = m.Document + documents.Count }));
+            documents.AddRange(scan.Documents);
+        }
+
+        return new ScanResult(markers, documents);
+    }
+
+    /// <summary>Scans one part; a parse error names the file's line and offset, not the part's.</summary>
+    private static ScanResult ScanPart(string partText, YamlDocumentSplitter.Part part)
+    {
+        Mark InFile(Mark mark) => new(mark.Index + part.Start, mark.Line + part.LineOffset, mark.Column);
+        try
+        {
+            return ScanWhole(partText);
+        }
+        catch (YamlTooDeepException e)
+        {
+            throw new YamlTooDeepException(InFile(e.Start), InFile(e.End), e.Message);
+        }
+        catch (YamlException e)
+        {
+            throw new YamlException(InFile(e.Start), InFile(e.End), e.Message, e.InnerException);
+        }
+    }
+
+    /// <summary>Parses the whole of <paramref name="text"/>, every document.</summary>
+    /// <exception cref="YamlException">The text is not valid YAML.</exception>
+    internal static ScanResult ScanWhole(string text)
     {
         var scanner = new TokenRecorder(new Scanner(new StringReader(text), skipComments: false));
         Dictionary<int, ValueSite> values;

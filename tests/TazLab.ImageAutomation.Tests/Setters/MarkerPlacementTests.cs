@@ -18,6 +18,8 @@ public sealed class MarkerPlacementTests
 
     public static TheoryData<string> Names() => [.. Cases.Value.Keys];
 
+    internal static PlacementCase Case(string name) => Cases.Value[name];
+
     [Theory]
     [MemberData(nameof(Names))]
     public void Markers_are_the_scalars_go_yaml_gives_the_comment(string name)
