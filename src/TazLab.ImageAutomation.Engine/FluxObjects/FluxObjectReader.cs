@@ -28,9 +28,6 @@ public static partial class FluxObjectReader
     public const string Group = "image.toolkit.fluxcd.io";
     public static readonly IReadOnlyList<string> Versions = ["v1", "v1beta2"];
 
-    /// <summary>A file is read whole: anything above this is not a manifest.</summary>
-    public const long MaxFileSize = 10 * 1024 * 1024;
-
     /// <param name="path">A directory (walked, links to directories not followed, <c>.git</c> skipped) or one file.</param>
     /// <param name="relativeTo">The directory that <see cref="FluxObject.RelativePath"/> is relative to (default: <paramref name="path"/>).</param>
     /// <exception cref="AutomationException">The path does not exist.</exception>
@@ -148,21 +145,22 @@ public static partial class FluxObjectReader
     private static List<(int Index, YamlMappingNode Document)> Documents(string file, string relative, IEngineLog log, List<AutomationException> problems)
     {
         var documents = new List<(int, YamlMappingNode)>();
-        var info = new FileInfo(file);
-        if (info.Length > MaxFileSize)
-        {
-            log.Warning($"{relative}: {info.Length} bytes, above the {MaxFileSize}-byte limit for a manifest; skipped.");
-            return documents;
-        }
-
         var stream = new YamlStream();
         try
         {
-            if (ReadRegularFile(file) is not { } text)
+            if (ReadRegularFile(file) is not { } bytes)
             {
                 log.Verbose($"{relative}: not a regular file (a FIFO, socket, device or link); skipped.");
                 return documents;
             }
+
+            if (bytes.Count > SetterEngine.DefaultMaxFileSize)
+            {
+                log.Warning($"{relative}: above the {SetterEngine.DefaultMaxFileSize}-byte limit for a manifest; skipped.");
+                return documents;
+            }
+
+            var text = System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes);
 
             // The depth bound also keeps YamlStream, which builds its tree recursively, from overflowing the stack.
             stream.Load(new Parser(YamlDepthLimit.Wrap(new Scanner(new StringReader(text)))));
@@ -198,15 +196,18 @@ public static partial class FluxObjectReader
         return documents;
     }
 
-    /// <summary>The file's text, read without following a link or blocking on a FIFO; null when it is not a regular file.</summary>
-    private static string? ReadRegularFile(string file)
+    /// <summary>
+    /// The file's bytes, read without following a link or blocking on a FIFO, up to one byte past the manifest size limit
+    /// (so a longer read tells a file above it); null when it is not a regular file.
+    /// </summary>
+    private static ArraySegment<byte>? ReadRegularFile(string file)
     {
         var buffer = new byte[64 * 1024];
-        return CandidateReader.Read(file, ref buffer, (int)MaxFileSize, out var read) switch
+        return CandidateReader.Read(file, ref buffer, (int)SetterEngine.DefaultMaxFileSize + 1, out var read) switch
         {
-            ReadStatus.Read => System.Text.Encoding.UTF8.GetString(buffer, 0, read),
-            ReadStatus.Nothing => "",
-            _ => null,
+            ReadStatus.Read => new ArraySegment<byte>(buffer, 0, read),
+            ReadStatus.Nothing => ArraySegment<byte>.Empty,
+            _ => (ArraySegment<byte>?)null,
         };
     }
 

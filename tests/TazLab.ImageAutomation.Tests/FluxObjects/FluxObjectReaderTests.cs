@@ -1,6 +1,7 @@
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.FluxObjects;
 using TazLab.ImageAutomation.Engine.Policies;
+using TazLab.ImageAutomation.Engine.Setters;
 
 namespace TazLab.ImageAutomation.Tests.FluxObjects;
 
@@ -221,6 +222,29 @@ public sealed class FluxObjectReaderTests : IDisposable
 
         Assert.Equal("FluxObjectFileTooDeep", Assert.Single(set.Problems).ErrorId);
         Assert.Single(set.Repositories);
+    }
+
+    [Fact]
+    public void AFileAboveTheManifestSizeLimitIsSkippedAndTheOthersAreRead()
+    {
+        Write("huge.yaml", Repository.Replace("name: app", "name: huge") + "\n#" + new string('x', (int)SetterEngine.DefaultMaxFileSize) + "\n");
+        Write("app.yaml", Repository + "\n");
+
+        var set = FluxObjectReader.Read(root);
+
+        Assert.Equal("app", Assert.Single(set.Repositories).Name);
+        Assert.Empty(set.Problems);
+    }
+
+    [Fact]
+    public void AFileWithAByteOrderMarkIsRead()
+    {
+        File.WriteAllBytes(Path.Combine(root, "bom.yaml"), [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(Repository + "\n")]);
+
+        var set = FluxObjectReader.Read(root);
+
+        Assert.Single(set.Repositories);
+        Assert.Empty(set.Problems);
     }
 
     [Fact]
