@@ -110,6 +110,32 @@ Update-ImageSetter -Path '$clone/apps' -Policy flux-system:app-a -Image registry
         Invoke-Git -C $clone status --porcelain | Should -BeNullOrEmpty
     }
 
+    It 'pushes on the next run what a rejected push left in the working copy' {
+        $hook = Join-Path $repository.Origin hooks/pre-receive
+        Set-Content -Path $hook -Value "#!/bin/sh`necho 'closed for maintenance' >&2`nexit 1"
+        chmod +x $hook
+        { Update-App $clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push -ErrorAction Stop } |
+            Should -Throw '*closed for maintenance*'
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $head
+        Remove-Item $hook
+
+        # The value is already in the file: the setters report it as current, and the commit still brings it to the branch.
+        $changes = @(Update-App $clone a 1.0.1)
+        $changes.Count | Should -Be 1
+        $changes[0].AlreadyCurrent | Should -BeTrue
+        $changes[0].Written | Should -BeFalse
+        $commit = $changes | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push
+
+        $commit.Files | Should -Be @('apps/a/deploy.yaml')
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
+        (Invoke-Git --git-dir $repository.Origin show main:apps/a/deploy.yaml) -join "`n" | Should -Match 'app-a:1\.0\.1 '
+        Invoke-Git -C $clone status --porcelain | Should -BeNullOrEmpty
+
+        # A third run finds the branch holding the value: no commit.
+        Update-App $clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push | Should -BeNullOrEmpty
+        Invoke-Git --git-dir $repository.Origin rev-parse main | Should -Be $commit.Sha
+    }
+
     It 'pushes a separate branch and an extra refspec, leaving the checkout alone' {
         $commit = Update-App $clone a 1.0.1 | Submit-AutomationCommit -RepositoryPath $clone -AuthorEmail fluxcdbot@tazlab.net -Push `
             -PushBranch auto -Refspec 'refs/heads/auto:refs/heads/smth/else'

@@ -379,7 +379,7 @@ public sealed class AutomationRunner(TagSource tags)
         }
 
         /// <summary>Writes the updates together; if one fails, the ones written are put back, so the files are as they were.</summary>
-        private static void WriteFiles(IReadOnlyList<FileUpdate> updates)
+        private void WriteFiles(IReadOnlyList<FileUpdate> updates)
         {
             var failures = AtomicFile.WriteAll(updates);
             if (failures.FirstOrDefault(f => f is not null) is not { } failure)
@@ -405,11 +405,20 @@ public sealed class AutomationRunner(TagSource tags)
             return repository.Head.Tip?.Sha;
         }
 
-        private static void Restore(IReadOnlyList<FileUpdate> updates)
+        /// <summary>Puts each file back unless it changed since it was written (then the newer edit stays, with a warning):
+        /// one file that cannot be put back neither stops the others nor hides the error that made the run undo its writes.</summary>
+        private void Restore(IReadOnlyList<FileUpdate> updates)
         {
             foreach (var update in updates.Where(u => u.OriginalContent is not null))
             {
-                AtomicFile.Write(update.Path, update.OriginalContent!, update.NewContent);
+                try
+                {
+                    AtomicFile.Write(update.Path, update.OriginalContent!, update.NewContent);
+                }
+                catch (AutomationException e)
+                {
+                    Warn(true, $"{RepositoryRelative(update.Path)} was not put back as it was: {e.Message}");
+                }
             }
         }
 

@@ -13,6 +13,10 @@ public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList
     /// <summary>Values left alone because their policy orders the new value below the current one (see <see cref="SetterEngine.AllowDowngrade"/>).</summary>
     public IReadOnlyList<SetterChange> RefusedDowngrades { get; init; } = [];
 
+    /// <summary>Markers that already hold their policy's value (OldValue equals NewValue). A commit replays them too, so a
+    /// value written by an earlier run whose push failed still reaches the branch when the run is repeated.</summary>
+    public IReadOnlyList<SetterChange> AlreadyCurrent { get; init; } = [];
+
     /// <summary>Temporary files left by an interrupted update, to remove with <see cref="AtomicFile.RemoveLeftover"/>.</summary>
     public IReadOnlyList<string> Leftovers { get; init; } = [];
 }
@@ -54,16 +58,17 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         var updates = new List<FileUpdate>();
         var problems = new List<AutomationException>();
         var refused = new List<SetterChange>();
+        var current = new List<SetterChange>();
         var leftovers = new List<string>();
         foreach (var file in ParsedFiles(root, problems, leftovers))
         {
-            if (PlanFile(file, policies, refused) is { } update)
+            if (PlanFile(file, policies, refused, current) is { } update)
             {
                 updates.Add(update);
             }
         }
 
-        return new SetterPlan(updates, problems) { RefusedDowngrades = refused, Leftovers = leftovers };
+        return new SetterPlan(updates, problems) { RefusedDowngrades = refused, AlreadyCurrent = current, Leftovers = leftovers };
     }
 
     /// <summary>Every marker under <paramref name="root"/>, whether or not any policy is known for it.</summary>
@@ -154,7 +159,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         }
     }
 
-    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies, List<SetterChange> refused)
+    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies, List<SetterChange> refused, List<SetterChange> current)
     {
         var relative = file.File.RelativePath;
         var edits = new List<(MarkedScalar Marker, string Text)>();
@@ -170,6 +175,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
             if (value == marker.Value)
             {
+                current.Add(new SetterChange(file.File.Path, relative, marker.Line, marker.Column, marker.Setter, marker.Value, value, IdentityOf(file, marker), policy));
                 continue;
             }
 

@@ -8,7 +8,8 @@ namespace TazLab.ImageAutomation.Commands;
 
 /// <summary>
 /// Rewrites the values marked <c># {"$imagepolicy": "ns:policy"}</c> under a path to the selected images,
-/// changing only the bytes of those values. Emits one change object per changed value.
+/// changing only the bytes of those values. Emits one change object per changed value, and one per value that was already
+/// current (AlreadyCurrent), so a following Submit-AutomationCommit can still commit what an earlier failed push left out.
 /// </summary>
 [Cmdlet(VerbsData.Update, "ImageSetter", SupportsShouldProcess = true)]
 [OutputType(typeof(ImageSetterChange))]
@@ -124,11 +125,18 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
                 WriteObject(ToOutput(change, root, written: index >= 0));
             }
         }
+
+        // Emitted so that Submit-AutomationCommit commits them if the branch lacks them (a rerun after a failed push).
+        foreach (var current in plan.AlreadyCurrent)
+        {
+            WriteObject(ToOutput(current, root, written: false, alreadyCurrent: true));
+        }
     }
 
-    private static ImageSetterChange ToOutput(SetterChange change, string root, bool written) => new()
+    private static ImageSetterChange ToOutput(SetterChange change, string root, bool written, bool alreadyCurrent = false) => new()
     {
         Written = written,
+        AlreadyCurrent = alreadyCurrent,
         Path = change.Path,
         RelativePath = change.RelativePath,
         UpdatePath = root,

@@ -1,6 +1,7 @@
 namespace TazLab.ImageAutomation;
 
-/// <summary>One marked value Update-ImageSetter changed, with what Flux's commit templates know about it.</summary>
+/// <summary>One marked value Update-ImageSetter changed (or found already holding the selected value), with what Flux's
+/// commit templates know about it.</summary>
 public sealed class ImageSetterChange
 {
     /// <summary>Absolute path of the file.</summary>
@@ -41,8 +42,12 @@ public sealed class ImageSetterChange
 
     public string Digest { get; init; } = "";
 
-    /// <summary>False under -WhatIf: the change was computed, not written.</summary>
+    /// <summary>False under -WhatIf (the change was computed, not written) and for a value that was already current.</summary>
     public bool Written { get; init; } = true;
 
-    public override string ToString() => $"{RelativePath}:{Line}: {OldValue} -> {NewValue}";
+    /// <summary>The marker already held the selected value, so the file was not touched. Submit-AutomationCommit still
+    /// applies it to the branch, which may not hold it yet (an earlier run's push failed).</summary>
+    public bool AlreadyCurrent { get; init; }
+
+    public override string ToString() => AlreadyCurrent ? $"{RelativePath}:{Line}: {NewValue} (already current)" : $"{RelativePath}:{Line}: {OldValue} -> {NewValue}";
 }

@@ -59,6 +59,39 @@ public sealed class AutomationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void ARejectedPushPutsBackEveryFileItCanAndReportsThePushNotTheFileItCouldNot()
+    {
+        var clone = SampleRepository("rejected");
+        var blog = Path.Combine(clone, "apps/base/hugo-blog");
+        var deployment = File.ReadAllText(Path.Combine(blog, "deployment.yaml"));
+        File.WriteAllText(Path.Combine(blog, "a.yaml"), deployment);
+        File.WriteAllText(Path.Combine(blog, "z.yaml"), deployment);
+        GitCli.Run(clone, "add", "--all");
+        GitCli.Run(clone, "-c", "user.name=test", "-c", "user.email=test@tazlab.net", "commit", "--quiet", "--message", "Two more");
+        var origin = Path.Combine(root, "origin.git");
+        GitCli.Run(root, "clone", "--quiet", "--bare", clone, origin);
+        GitCli.Run(clone, "remote", "add", "origin", origin);
+        // The remote rejects the push; meanwhile someone edits a.yaml in the working copy.
+        var hook = Path.Combine(origin, "hooks", "pre-receive");
+        File.WriteAllText(hook, $"#!/bin/sh\necho '# edited meanwhile' >> '{Path.Combine(blog, "a.yaml")}'\necho 'no pushes today' >&2\nexit 1\n");
+        if (!OperatingSystem.IsWindows()) // a shell hook; these tests run where git's hooks are shell scripts
+        {
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var run = new AutomationRunner(OfflineTags()).Run(new AutomationRunRequest(clone) { Push = true, Names = ["flux-system/hugo-blog"] }, default);
+
+        var result = Assert.Single(run.Results);
+        Assert.Equal("Failed", result.Status);
+        var failure = Assert.Single(run.Failures);
+        Assert.Contains("no pushes today", failure.Error.Message);
+        Assert.Equal(deployment, File.ReadAllText(Path.Combine(blog, "deployment.yaml")));
+        Assert.Equal(deployment, File.ReadAllText(Path.Combine(blog, "z.yaml")));
+        Assert.Equal(deployment.Replace("blog-45-a1b2c3d", "blog-46-0f1e2d3") + "# edited meanwhile\n", File.ReadAllText(Path.Combine(blog, "a.yaml")));
+        Assert.Contains(run.Log, entry => entry.IsWarning && entry.Message.Contains("a.yaml") && entry.Message.Contains("changed"));
+    }
+
+    [Fact]
     public void AUnifiedDiffShowsChangedLinesWithThreeLinesOfContext()
     {
         var before = string.Join("\n", Enumerable.Range(1, 12).Select(i => $"line {i}")) + "\n";
