@@ -10,7 +10,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// Rewrites the values marked <c># {"$imagepolicy": "ns:policy"}</c> under a path to the selected images,
 /// changing only the bytes of those values. Emits one change object per changed value.
 /// </summary>
-[Cmdlet(VerbsData.Update, "ImageSetter", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Update, "ImageSetter", SupportsShouldProcess = true, HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Update-ImageSetter.md")]
 [OutputType(typeof(ImageSetterChange))]
 public sealed class UpdateImageSetterCommand : PSCmdlet
 {
