@@ -20,7 +20,9 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [Parameter(Mandatory)] [string] $DocsPath
+    [Parameter(Mandatory)] [string] $DocsPath,
+    # Where the help goes; the module's en-US folder by default (tests check a page elsewhere).
+    [string] $OutputPath = (Join-Path $ModulePath 'en-US')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -279,8 +281,9 @@ function Write-CommandHelp {
     foreach ($set in $Command.ParameterSets) {
         $Writer.WriteStartElement('command', 'syntaxItem', $commandNs)
         $Writer.WriteElementString('maml', 'name', $maml, $Command.Name)
-        # Positional parameters first, in position order, as PowerShell's own syntax lists them.
-        foreach ($parameter in $set.Parameters | Where-Object { $parameters.Contains($_.Name) } | Sort-Object { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }) {
+        # Positional parameters first, in position order, then the others in the order the cmdlet declares them.
+        $order = @($parameters.Keys)
+        foreach ($parameter in $set.Parameters | Where-Object { $parameters.Contains($_.Name) } | Sort-Object { if ($_.Position -ge 0) { $_.Position } else { [int]::MaxValue } }, { $order.IndexOf($_.Name) }) {
             Write-Parameter $Writer $parameters[$parameter.Name] $parameter.IsMandatory $(if ($parameter.Position -ge 0) { "$($parameter.Position)" } else { 'named' }) $true
         }
         $Writer.WriteEndElement()
@@ -329,10 +332,14 @@ function Write-CommandHelp {
         $lines = ($page['EXAMPLES'][$title] -join "`n")
         if ($lines -notmatch '(?s)```powershell\n(.*?)\n```(.*)') { $problems.Add("${pagePath}: example '$title' has no powershell code block"); continue }
         $Writer.WriteStartElement('command', 'example', $commandNs)
-        $Writer.WriteElementString('maml', 'title', $maml, "-------------------------- $title --------------------------")
+        # platyPS pads titles with dashes to about 64 characters; long titles get none.
+        $dashes = '-' * [Math]::Max(0, [Math]::Floor((64 - $title.Length - 2) / 2))
+        $Writer.WriteElementString('maml', 'title', $maml, "$dashes $title $dashes".Trim())
         $Writer.WriteElementString('dev', 'code', $dev, $Matches[1])
         $Writer.WriteStartElement('dev', 'remarks', $dev)
         foreach ($paragraph in Get-Paragraphs ($Matches[2] -split "`n")) { $Writer.WriteElementString('maml', 'para', $maml, $paragraph) }
+        # An empty last paragraph puts a blank line between one example's remarks and the next title.
+        $Writer.WriteElementString('maml', 'para', $maml, '')
         $Writer.WriteEndElement()
         $Writer.WriteEndElement()
     }
@@ -352,7 +359,7 @@ function Write-CommandHelp {
 $pages = @(Get-ChildItem $DocsPath -Filter '*.md' | ForEach-Object BaseName)
 foreach ($orphan in $pages | Where-Object { $_ -notin $commands.Name }) { $problems.Add("docs/help/$orphan.md documents no exported command") }
 
-$outputDirectory = Join-Path $ModulePath 'en-US'
+$outputDirectory = $OutputPath
 New-Item -ItemType Directory -Force -Path $outputDirectory | Out-Null
 $settings = [Xml.XmlWriterSettings]@{ Indent = $true; Encoding = [Text.UTF8Encoding]::new($false) }
 $writer = [Xml.XmlWriter]::Create((Join-Path $outputDirectory "$($module.Name).dll-Help.xml"), $settings)
@@ -375,7 +382,7 @@ foreach ($about in Get-ChildItem $DocsPath -Filter 'about_*.help.txt') { Copy-It
 
 if ($problems.Count) {
     # One problem a line, on stderr, so the build log reads as a list.
-    [Console]::Error.WriteLine("The help pages do not match the commands ($($problems.Count) problems):")
+    [Console]::Error.WriteLine("The help pages do not match the commands ($($problems.Count) problem(s)):")
     foreach ($problem in $problems) { [Console]::Error.WriteLine("  $problem") }
     exit 1
 }
