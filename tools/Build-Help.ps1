@@ -14,9 +14,13 @@
     parameters mandatory in every set have none, a value the cmdlet initialises is read from it), or is stated
     differently from the cmdlet's; there are fewer than two examples, they are not numbered 1..n, none is a pipeline
     between two of the module's commands, or one uses a parameter its command does not have; the cmdlet has no
-    HelpUri pointing at its page; an OUTPUTS entry names a type the cmdlet does not declare. about_*.help.txt files
-    are checked for their headings and copied beside the MAML. build.ps1 runs this in a child pwsh after laying out
-    the module.
+    HelpUri pointing at its page; an [OutputType] is not described under OUTPUTS, or OUTPUTS names a type the cmdlet
+    does not declare. about_*.help.txt files are checked for their headings and copied beside the MAML. build.ps1
+    runs this in a child pwsh after laying out the module.
+
+    Page layout (platyPS's, less what code knows): '## SYNOPSIS', '## DESCRIPTION', '## EXAMPLES' with
+    '### Example N: Title' and a ```powershell block, '## PARAMETERS' with '### -Name' and its text (plus
+    'Default value: ...' when code cannot tell it), '## OUTPUTS' with '### <TypeName>', optional '## NOTES'.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -312,6 +316,9 @@ function Write-CommandHelp {
 
     $outputText = if ($page.Contains('OUTPUTS')) { $page['OUTPUTS'] } else { @{} }
     foreach ($named in $outputText.Keys | Where-Object { $_ -and $_ -notin $Command.OutputType.Name }) { $problems.Add("${pagePath}: OUTPUTS names $named, which is not in $($Command.Name)'s [OutputType]") }
+    foreach ($undescribed in $Command.OutputType.Name | Where-Object { -not $outputText.Contains($_) -or -not (Get-Paragraphs $outputText[$_]) }) {
+        $problems.Add("${pagePath}: output type $undescribed is not described (add '### $undescribed' with its text under '## OUTPUTS')")
+    }
     $Writer.WriteStartElement('command', 'returnValues', $commandNs)
     foreach ($type in $Command.OutputType.Name) {
         $Writer.WriteStartElement('command', 'returnValue', $commandNs)
