@@ -24,6 +24,9 @@ BeforeDiscovery {
         @{ Case = 'no example pipes one module command into another'; Page = 'Submit-AutomationCommit.md'
             Pattern = '\|(?=\s*Submit-AutomationCommit)'; Replacement = "`n"
             Expected = 'Submit-AutomationCommit.md: no example runs Submit-AutomationCommit with a pipeline' }
+        @{ Case = 'an output type is not described'; Page = 'Select-ImagePolicyTag.md'
+            Pattern = '### TazLab\.ImageAutomation\.ImagePolicySelection\n'; Replacement = ''
+            Expected = 'Select-ImagePolicyTag.md: output type TazLab.ImageAutomation.ImagePolicySelection is not described' }
         @{ Case = 'the about topic lacks a concept'; Page = 'about_TazLab.ImageAutomation.help.txt'
             Pattern = '(?m)^CREDENTIALS$'; Replacement = 'LOGINS'
             Expected = "about_TazLab.ImageAutomation.help.txt has no 'CREDENTIALS' heading" }
