@@ -155,6 +155,16 @@ Describe 'about_TazLab.ImageAutomation' {
         }
         $text | Should -Match '\$imagepolicy'
     }
+
+    It 'is found without importing the module, as for an installed one (on PSModulePath)' {
+        $result = Invoke-ChildPwsh -Script @"
+`$env:PSModulePath = '$(Split-Path $modulePath)' + [IO.Path]::PathSeparator + `$env:PSModulePath
+(Get-Help about_TazLab.ImageAutomation | Out-String) -match '(?m)^THE PIPELINE'
+[bool] (Get-Module TazLab.ImageAutomation)
+"@
+        $result.Error | Should -BeNullOrEmpty
+        ($result.Output -split '\r?\n' | Where-Object { $_ }) | Should -Be 'True', 'False'
+    }
 }
 
 Describe 'The help generator (tools/Build-Help.ps1)' -ForEach @(@{ Faults = $generatorFaults }) {
