@@ -41,15 +41,11 @@ BeforeAll {
     $commonParameters = [System.Management.Automation.Cmdlet]::CommonParameters
     $repositoryRoot = Resolve-Path (Join-Path $PSScriptRoot '../..')
 
-    # What Get-Help must say about pipeline input, from the cmdlet's own metadata.
-    function Get-ExpectedPipelineInput {
+    # How a parameter binds from the pipeline, from the cmdlet's own metadata (over all its parameter sets).
+    function Get-PipelineBinding {
         param([System.Management.Automation.ParameterMetadata] $Parameter)
         $attributes = @($Parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
-        $kinds = @()
-        if ($attributes | Where-Object ValueFromPipelineByPropertyName) { $kinds += 'ByPropertyName' }
-        if ($attributes | Where-Object ValueFromPipeline) { $kinds += 'ByValue' }
-        if ($kinds) { return "True ($($kinds -join ', '))" }
-        return 'False'
+        return @{ ByValue = [bool] ($attributes | Where-Object ValueFromPipeline); ByPropertyName = [bool] ($attributes | Where-Object ValueFromPipelineByPropertyName) }
     }
 
     # Runs tools/Build-Help.ps1 on a copy of docs/help changed by $Change, writing into a temporary folder.
@@ -105,7 +101,10 @@ Describe 'Get-Help <_>' -ForEach $commandNames {
             $entry = $documented[$parameter.Name]
             ($entry.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) needs a description"
             "$($entry.DefaultValue)" | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) needs a default value"
-            $entry.PipelineInput | Should -Be (Get-ExpectedPipelineInput $parameter) -Because "-$($parameter.Name)'s pipeline input"
+            $binding = Get-PipelineBinding $parameter
+            $entry.PipelineInput -like 'True*' | Should -Be ($binding.ByValue -or $binding.ByPropertyName) -Because "-$($parameter.Name)'s pipeline input"
+            $entry.PipelineInput -match 'ByValue' | Should -Be $binding.ByValue -Because "-$($parameter.Name) binds by value or not"
+            $entry.PipelineInput -match 'ByPropertyName' | Should -Be $binding.ByPropertyName -Because "-$($parameter.Name) binds by property name or not"
             $entry.Globbing | Should -Be "$([bool] ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] }))".ToLowerInvariant()
         }
     }
@@ -134,7 +133,7 @@ Describe 'Get-Help <_>' -ForEach $commandNames {
 
     It 'lists as OUTPUTS exactly its [OutputType], and as INPUTS the types of its pipeline parameters' {
         @($help.ReturnValues.ReturnValue.Type.Name) | Should -Be @($command.OutputType.Name)
-        $pipelineTypes = @($command.Parameters.Values | Where-Object { (Get-ExpectedPipelineInput $_) -ne 'False' } | ForEach-Object { $_.ParameterType.FullName } | Sort-Object -Unique)
+        $pipelineTypes = @($command.Parameters.Values | Where-Object { (Get-PipelineBinding $_).Values -contains $true } | ForEach-Object { $_.ParameterType.FullName } | Sort-Object -Unique)
         if (-not $pipelineTypes) { $pipelineTypes = @('None') }
         @($help.InputTypes.InputType.Type.Name | Sort-Object) | Should -Be $pipelineTypes
     }
