@@ -126,8 +126,8 @@ Describe 'Get-Help <_>' -ForEach $commandNames {
         $supportsShouldProcess = $command.Parameters.ContainsKey('WhatIf')
         foreach ($item in $syntaxItems) {
             $names = @($item.Parameter.Name)
-            ('WhatIf' -in $names) | Should -Be $supportsShouldProcess
-            ('Confirm' -in $names) | Should -Be $supportsShouldProcess
+            ('WhatIf' -in $names) | Should -Be $supportsShouldProcess -Because "-WhatIf belongs in the syntax exactly when $($command.Name) supports ShouldProcess"
+            ('Confirm' -in $names) | Should -Be $supportsShouldProcess -Because "-Confirm belongs in the syntax exactly when $($command.Name) supports ShouldProcess"
         }
     }
 
