@@ -110,21 +110,3 @@ $ours = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName()
         finally { Remove-Item $repository.Root -Recurse -Force -ErrorAction Ignore }
     }
 }
-
-Describe 'Help' {
-    BeforeDiscovery {
-        $commandNames = (Import-PowerShellDataFile (Join-Path $env:TAZLAB_MODULE_PATH 'TazLab.ImageAutomation.psd1')).CmdletsToExport
-    }
-    BeforeAll { Import-Module $modulePath -Force }
-
-    It '<_> has a synopsis, a description, an example and a description of every parameter' -ForEach $commandNames {
-        $help = Get-Help $_ -Full
-        $help.Synopsis | Should -Not -BeLike "*$_ *[<]CommonParameters[>]*" -Because 'auto-generated help only repeats the syntax'
-        $help.Synopsis | Should -Not -BeNullOrEmpty
-        ($help.Description.Text -join '') | Should -Not -BeNullOrEmpty
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
-        foreach ($parameter in @($help.Parameters.Parameter | Where-Object Name -notin 'WhatIf', 'Confirm')) {
-            ($parameter.Description.Text -join '') | Should -Not -BeNullOrEmpty -Because "-$($parameter.Name) of $_ needs a description"
-        }
-    }
-}

@@ -12,7 +12,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// objects into Select-ImagePolicyTag.
 /// </summary>
 /// <remarks>Output types are named, not typeof(): the engine loads in its own context after PowerShell reads these attributes.</remarks>
-[Cmdlet(VerbsCommon.Get, "ImageAutomation")]
+[Cmdlet(VerbsCommon.Get, "ImageAutomation", HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Get-ImageAutomation.md")]
 [OutputType("TazLab.ImageAutomation.Engine.FluxObjects.ImageRepository", "TazLab.ImageAutomation.Engine.FluxObjects.ImagePolicy",
     "TazLab.ImageAutomation.Engine.FluxObjects.ImageUpdateAutomation")]
 public sealed class GetImageAutomationCommand : PSCmdlet

@@ -6,7 +6,7 @@ using TazLab.ImageAutomation.Errors;
 namespace TazLab.ImageAutomation.Commands;
 
 /// <summary>Lists every setter marker under a path with the value it marks, so a repository can be audited.</summary>
-[Cmdlet(VerbsCommon.Get, "ImageSetter")]
+[Cmdlet(VerbsCommon.Get, "ImageSetter", HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Get-ImageSetter.md")]
 [OutputType(typeof(ImageSetter))]
 public sealed class GetImageSetterCommand : PSCmdlet
 {

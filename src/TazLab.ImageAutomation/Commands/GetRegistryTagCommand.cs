@@ -10,7 +10,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// Images are listed concurrently (-ThrottleLimit) on worker threads; their results, messages and errors are written
 /// here, on the pipeline thread, in input order. Ctrl+C cancels the requests in flight.
 /// </remarks>
-[Cmdlet(VerbsCommon.Get, "RegistryTag")]
+[Cmdlet(VerbsCommon.Get, "RegistryTag", HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Get-RegistryTag.md")]
 [OutputType(typeof(RegistryTag))]
 public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {

@@ -13,7 +13,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// commits (and with -Push pushes) one commit per automation. Emits one result per automation; -WhatIf writes nothing
 /// and still reports each marker's old and new value, a diff per file and the commit message.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Invoke, "ImageAutomation", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "ImageAutomation", SupportsShouldProcess = true, DefaultParameterSetName = PathSet, HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Invoke-ImageAutomation.md")]
 [OutputType("TazLab.ImageAutomation.Engine.Automation.AutomationResult")]
 public sealed class InvokeImageAutomationCommand : RegistryCommandBase, IDisposable
 {

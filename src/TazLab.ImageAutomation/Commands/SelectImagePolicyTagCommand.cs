@@ -12,7 +12,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// There is deliberately no default parameter set: without -SemVer, -Numerical, -Alphabetical or -PolicyKind
 /// PowerShell reports that the parameter set cannot be resolved, as Flux rejects a policy with no choice. ImagePolicy
 /// objects from Get-ImageAutomation bind by property name (the PolicyKind set), each selecting by its own policy.</remarks>
-[Cmdlet(VerbsCommon.Select, "ImagePolicyTag")]
+[Cmdlet(VerbsCommon.Select, "ImagePolicyTag", HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Select-ImagePolicyTag.md")]
 [OutputType(typeof(ImagePolicySelection))]
 public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposable
 {

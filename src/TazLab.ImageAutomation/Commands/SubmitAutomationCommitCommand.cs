@@ -12,7 +12,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// Commits the files Update-ImageSetter changed (and nothing else) like Flux's image-automation-controller, and
 /// optionally pushes; a push that loses a race is re-applied on the new remote head and pushed again.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Submit, "AutomationCommit", SupportsShouldProcess = true, DefaultParameterSetName = LiteralSet)]
+[Cmdlet(VerbsLifecycle.Submit, "AutomationCommit", SupportsShouldProcess = true, DefaultParameterSetName = LiteralSet, HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Submit-AutomationCommit.md")]
 [OutputType(typeof(AutomationCommit))]
 public sealed class SubmitAutomationCommitCommand : PSCmdlet
 {

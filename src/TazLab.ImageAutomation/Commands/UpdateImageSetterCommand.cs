@@ -11,7 +11,7 @@ namespace TazLab.ImageAutomation.Commands;
 /// changing only the bytes of those values. Emits one change object per changed value, and one per value that was already
 /// current (AlreadyCurrent), so a following Submit-AutomationCommit can still commit what an earlier failed push left out.
 /// </summary>
-[Cmdlet(VerbsData.Update, "ImageSetter", SupportsShouldProcess = true)]
+[Cmdlet(VerbsData.Update, "ImageSetter", SupportsShouldProcess = true, HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Update-ImageSetter.md")]
 [OutputType(typeof(ImageSetterChange))]
 public sealed class UpdateImageSetterCommand : PSCmdlet
 {
