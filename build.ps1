@@ -64,7 +64,7 @@ function Invoke-Build {
     $bin = Join-Path $moduleOut 'bin/net8.0'
     $dependencies = Join-Path $bin 'dependencies'
     New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
-    Copy-Item (Join-Path $root "$moduleName.psd1") $moduleOut
+    Copy-Item (Join-Path $root "$moduleName.psd1"), (Join-Path $root 'LICENSE') $moduleOut
     Copy-Item (Join-Path $root "src/$moduleName/Module/*") $moduleOut
     Copy-Item (Join-Path $publish "$moduleName.dll"), (Join-Path $publish "$moduleName.pdb") $bin
     Get-ChildItem $publish -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $dependencies
