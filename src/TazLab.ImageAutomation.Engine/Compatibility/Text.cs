@@ -1,0 +1,36 @@
+namespace System.Text;
+
+/// <summary>.NET Core's string and StringBuilder overloads.</summary>
+internal static class TextPolyfill
+{
+    extension(StringBuilder builder)
+    {
+        public StringBuilder AppendJoin<T>(string separator, IEnumerable<T> values) => builder.Append(string.Join(separator, values));
+    }
+
+    extension(string text)
+    {
+        public bool Contains(char value) => text.IndexOf(value) >= 0;
+
+        public bool StartsWith(char value) => text.Length > 0 && text[0] == value;
+
+        public bool EndsWith(char value) => text.Length > 0 && text[text.Length - 1] == value;
+
+        public string[] Split(char separator, StringSplitOptions options) => text.Split([separator], options);
+
+        public string[] Split(char separator, int count, StringSplitOptions options = StringSplitOptions.None) => text.Split([separator], count, options);
+
+        public string Replace(string oldValue, string? newValue, StringComparison comparison)
+        {
+            var result = new StringBuilder();
+            var start = 0;
+            for (var at = text.IndexOf(oldValue, comparison); at >= 0; at = text.IndexOf(oldValue, start, comparison))
+            {
+                result.Append(text, start, at - start).Append(newValue);
+                start = at + oldValue.Length;
+            }
+
+            return result.Append(text, start, text.Length - start).ToString();
+        }
+    }
+}
