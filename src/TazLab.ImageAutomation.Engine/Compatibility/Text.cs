@@ -1,6 +1,8 @@
-namespace System.Text;
+using System.Text;
 
-/// <summary>.NET Core's string and StringBuilder overloads.</summary>
+namespace System;
+
+/// <summary>.NET Core's string and StringBuilder overloads (in System, where every file sees them).</summary>
 internal static class TextPolyfill
 {
     extension(StringBuilder builder)
