@@ -45,3 +45,11 @@ internal static class CollectionPolyfill
         }
     }
 }
+
+internal static class SegmentPolyfill
+{
+    extension<T>(ArraySegment<T>)
+    {
+        public static ArraySegment<T> Empty => new([]);
+    }
+}

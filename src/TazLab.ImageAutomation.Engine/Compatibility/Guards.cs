@@ -16,3 +16,18 @@ internal static class ArgumentGuardPolyfill
         }
     }
 }
+
+internal static class ArgumentRangeGuardPolyfill
+{
+    extension(ArgumentOutOfRangeException)
+    {
+        public static void ThrowIfLessThan<T>(T value, T other, [CallerArgumentExpression(nameof(value))] string? paramName = null)
+            where T : IComparable<T>
+        {
+            if (value.CompareTo(other) < 0)
+            {
+                throw new ArgumentOutOfRangeException(paramName, value, $"'{paramName}' must be greater than or equal to '{other}'.");
+            }
+        }
+    }
+}

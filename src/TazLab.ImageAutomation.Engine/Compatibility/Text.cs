@@ -10,8 +10,21 @@ internal static class TextPolyfill
         public StringBuilder AppendJoin<T>(string separator, IEnumerable<T> values) => builder.Append(string.Join(separator, values));
     }
 
+    extension(string)
+    {
+        public static string Concat(ReadOnlySpan<char> first, string? second, ReadOnlySpan<char> third) =>
+            string.Concat(first.ToString(), second, third.ToString());
+    }
+
+    extension(StringBuilder builder)
+    {
+        public StringBuilder Append(ReadOnlySpan<char> value) => builder.Append(value.ToString());
+    }
+
     extension(string text)
     {
+        public string[] Split(string separator, StringSplitOptions options = StringSplitOptions.None) => text.Split([separator], options);
+
         public bool Contains(char value) => text.IndexOf(value) >= 0;
 
         public bool StartsWith(char value) => text.Length > 0 && text[0] == value;
