@@ -1,8 +1,21 @@
+using System.Runtime.InteropServices;
+
 namespace System.IO;
 
-/// <summary>.NET 7's temporary directories and .NET Core's span overloads of <see cref="Path"/>.</summary>
+/// <summary>.NET 7's temporary directories, .NET Core's replacing move and span overloads of <see cref="Path"/>.</summary>
 internal static class FilePolyfill
 {
+    private const int MoveFileReplaceExisting = 0x1;
+    private const int MoveFileCopyAllowed = 0x2;
+
+    [DllImport("kernel32.dll", EntryPoint = "MoveFileExW", CharSet = CharSet.Unicode, SetLastError = true)]
+    private static extern bool MoveFileEx(string existingFileName, string newFileName, int flags);
+
+    extension(Stream stream)
+    {
+        public void Write(ReadOnlySpan<byte> buffer) => stream.Write(buffer.ToArray(), 0, buffer.Length);
+    }
+
     extension(Directory)
     {
         public static DirectoryInfo CreateTempSubdirectory(string? prefix = null) =>
@@ -11,6 +24,26 @@ internal static class FilePolyfill
 
     extension(File)
     {
+        /// <summary>A rename that replaces the target, as .NET Core does on Windows (MoveFileEx, REPLACE_EXISTING).</summary>
+        public static void Move(string sourceFileName, string destFileName, bool overwrite)
+        {
+            if (!overwrite)
+            {
+                File.Move(sourceFileName, destFileName);
+                return;
+            }
+
+            if (!MoveFileEx(Path.GetFullPath(sourceFileName), Path.GetFullPath(destFileName), MoveFileReplaceExisting | MoveFileCopyAllowed))
+            {
+                throw new IOException($"Cannot move '{sourceFileName}' to '{destFileName}'.", Marshal.GetHRForLastWin32Error());
+            }
+        }
+
+        // The .NET Framework build runs on Windows only, where callers check OperatingSystem.IsWindows() first.
+        public static UnixFileMode GetUnixFileMode(string path) => throw new PlatformNotSupportedException();
+
+        public static void SetUnixFileMode(string path, UnixFileMode mode) => throw new PlatformNotSupportedException();
+
         /// <summary>
         /// A handle for <see cref="RandomAccess"/>. The stream that opened it is kept alive with the handle, and reads go
         /// through it; disposing the handle closes the file.
@@ -48,4 +81,11 @@ internal static class RandomAccess
         bytes.AsSpan(0, read).CopyTo(buffer);
         return read;
     }
+}
+
+/// <summary>.NET 7's Unix permission bits; never read or set on Windows.</summary>
+[Flags]
+internal enum UnixFileMode
+{
+    None = 0,
 }

@@ -22,6 +22,11 @@ internal static class NumberPolyfill
             ulong.TryParse(s.ToString(), style, provider, out result);
     }
 
+    extension(BitConverter)
+    {
+        public static ushort ToUInt16(ReadOnlySpan<byte> value) => BitConverter.ToUInt16(value.Slice(0, sizeof(ushort)).ToArray(), 0);
+    }
+
     extension(Math)
     {
         /// <summary>x·2ⁿ, correctly rounded: musl's scalbn, as .NET Core's own implementation.</summary>
