@@ -4,7 +4,7 @@
     GUID                 = '5f0b7a9e-3c41-4d8e-9a57-2b6a1c0e7d14'
     Author               = 'TazLab'
     CompanyName          = 'TazLab'
-    Copyright            = '(c) TazLab. All rights reserved.'
+    Copyright            = '(c) 2026 TazLab. Released under the MIT License.'
     Description          = 'Flux CD image automation as composable PowerShell commands: list registry tags, select the newest by ImagePolicy, rewrite $imagepolicy setter markers byte-exactly, commit and push.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -23,8 +23,29 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Flux', 'GitOps', 'ImageAutomation', 'Kubernetes', 'Registry', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
-            ReleaseNotes = 'Walking skeleton: the four pipeline commands on their simplest paths.'
+            Tags         = @('Flux', 'GitOps', 'Kubernetes', 'ImageAutomation', 'Registry', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
+            ProjectUri   = 'https://github.com/tazlab/TazLab.ImageAutomation'
+            LicenseUri   = 'https://github.com/tazlab/TazLab.ImageAutomation/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0: Flux CD image automation outside the cluster, for PowerShell 7.4 and later.
+
+Seven commands that pipe into each other:
+- Get-RegistryTag lists tags from any OCI registry (Docker Hub, ghcr.io, private registries with docker's
+  config.json or -Credential) or an OCI layout on disk (ocidir://).
+- Select-ImagePolicyTag picks the newest tag per image by Flux's semver, numerical or alphabetical policy, with
+  -Pattern/-Extract and optional digest reflection.
+- Update-ImageSetter rewrites the values marked # {"$imagepolicy": "ns:policy"}, byte-exactly and atomically.
+- Get-ImageSetter lists every marker with its current value.
+- Submit-AutomationCommit commits exactly the setter values (literal or Flux-template message, optional OpenPGP or
+  SSH signing), pushes, and redoes the commit on the new head when the push races; it never force-pushes.
+- Get-ImageAutomation reads a repository's ImageRepository, ImagePolicy and ImageUpdateAutomation objects
+  (v1, v1beta2); Invoke-ImageAutomation runs them end to end, with -WhatIf showing the diffs and messages.
+
+Deviations from Flux (full list in the README): no silent downgrades (-AllowDowngrade restores Flux), only the marked
+bytes of a file change, a push race is retried instead of failing the run, ties between equal tags are deterministic,
+invalid YAML is an error naming file and line, and in-cluster Secrets and cloud providers are replaced by
+-Credential, docker's config.json and -SigningKey.
+'@
         }
     }
 }

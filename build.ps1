@@ -7,7 +7,8 @@
     Test     builds, then runs the xunit suite and the Pester suite and prints 'Tests: N passed, M failed'.
     Demo     builds, then runs the pipeline on the shipped examples with no server and no network.
     Bench    builds, then runs every bench/*.Bench.ps1 and prints their tables.
-    Package  builds, then zips the module folder for Azure Automation or a private gallery.
+    Package  builds, then writes out/TazLab.ImageAutomation.<version>.nupkg (Install-PSResource from a file or gallery
+             repository) and out/TazLab.ImageAutomation.zip (Azure Automation) with tools/New-ModulePackage.ps1.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 -Task Test
 #>
@@ -64,7 +65,7 @@ function Invoke-Build {
     $bin = Join-Path $moduleOut 'bin/net8.0'
     $dependencies = Join-Path $bin 'dependencies'
     New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
-    Copy-Item (Join-Path $root "$moduleName.psd1") $moduleOut
+    Copy-Item (Join-Path $root "$moduleName.psd1"), (Join-Path $root 'LICENSE') $moduleOut
     Copy-Item (Join-Path $root "src/$moduleName/Module/*") $moduleOut
     Copy-Item (Join-Path $publish "$moduleName.dll"), (Join-Path $publish "$moduleName.pdb") $bin
     Get-ChildItem $publish -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $dependencies
@@ -168,10 +169,6 @@ switch ($Task) {
     }
     'Package' {
         Invoke-Build
-        $zip = Join-Path $out "$moduleName.zip"
-        Remove-Item $zip -ErrorAction Ignore
-        # Azure Automation wants a zip named like the module holding the module folder.
-        Compress-Archive -Path $moduleOut -DestinationPath $zip
-        Write-Host "Packaged $zip"
+        exit (Invoke-ChildPwsh -File (Join-Path $root 'tools/New-ModulePackage.ps1') -Arguments @('-ModulePath', $moduleOut, '-OutputPath', $out))
     }
 }

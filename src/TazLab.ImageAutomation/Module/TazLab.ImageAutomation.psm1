@@ -1,9 +1,21 @@
-# Loader: checks the PowerShell version, then imports the binary module built for this edition.
-# (A Windows PowerShell 5.1 build would add a bin/net472 branch here.)
-$minimum = [version]'7.4.0'
-if ($PSVersionTable.PSVersion -lt $minimum) {
-    throw "TazLab.ImageAutomation needs PowerShell $minimum or later; this is PowerShell $($PSVersionTable.PSVersion). Install PowerShell 7.4+ (or 'dotnet tool install PowerShell')."
+# Loader: imports the binary module built for this edition (bin/net472 for Windows PowerShell 5.1, bin/net8.0 for
+# PowerShell 7.4+), or stops with a message naming what to run instead.
+function Get-BinaryModulePath {
+    param([string] $Edition, $Version, [string] $Root)
+    if ($Edition -eq 'Desktop') {
+        $path = Join-Path $Root 'bin/net472/TazLab.ImageAutomation.dll'
+        if (-not (Test-Path $path)) {
+            throw "This copy of TazLab.ImageAutomation has no Windows PowerShell 5.1 build (bin/net472). Run it in PowerShell 7.4 or later (https://aka.ms/powershell), or install a release that lists 'Desktop' in CompatiblePSEditions."
+        }
+        return $path
+    }
+
+    $minimum = [version]'7.4.0'
+    if ($Version -lt $minimum) {
+        throw "TazLab.ImageAutomation needs PowerShell $minimum or later; this is PowerShell $Version. Install PowerShell 7.4+ (or 'dotnet tool install PowerShell')."
+    }
+    return Join-Path $Root 'bin/net8.0/TazLab.ImageAutomation.dll'
 }
 
-$binaryModule = Import-Module -Name (Join-Path $PSScriptRoot 'bin/net8.0/TazLab.ImageAutomation.dll') -PassThru
+$binaryModule = Import-Module -Name (Get-BinaryModulePath -Edition $PSEdition -Version $PSVersionTable.PSVersion -Root $PSScriptRoot) -PassThru
 $ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $binaryModule }.GetNewClosure()

@@ -1,0 +1,27 @@
+namespace System.IO;
+
+/// <summary>.NET Core's <c>Path.GetRelativePath</c>, for Windows paths (the .NET Framework build runs only there).</summary>
+internal static class PathPolyfill
+{
+    extension(Path)
+    {
+        public static string GetRelativePath(string relativeTo, string path)
+        {
+            var from = Path.GetFullPath(relativeTo).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+            var to = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Split(Path.DirectorySeparatorChar);
+            var common = 0;
+            while (common < from.Length && common < to.Length && string.Equals(from[common], to[common], StringComparison.OrdinalIgnoreCase))
+            {
+                common++;
+            }
+
+            if (common == 0)
+            {
+                return Path.GetFullPath(path);
+            }
+
+            var parts = Enumerable.Repeat("..", from.Length - common).Concat(to.Skip(common)).ToArray();
+            return parts.Length == 0 ? "." : string.Join(Path.DirectorySeparatorChar.ToString(), parts);
+        }
+    }
+}
