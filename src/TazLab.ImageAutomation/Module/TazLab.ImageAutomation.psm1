@@ -5,5 +5,6 @@ if ($PSVersionTable.PSVersion -lt $minimum) {
     throw "TazLab.ImageAutomation needs PowerShell $minimum or later; this is PowerShell $($PSVersionTable.PSVersion). Install PowerShell 7.4+ (or 'dotnet tool install PowerShell')."
 }
 
-$binaryModule = Import-Module -Name (Join-Path $PSScriptRoot 'bin/net8.0/TazLab.ImageAutomation.dll') -PassThru
+# Only core-engine commands here: Join-Path or any Microsoft.PowerShell.* command would autoload its module (~0.1 s).
+$binaryModule = Import-Module -Name "$PSScriptRoot/bin/net8.0/TazLab.ImageAutomation.dll" -PassThru
 $ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $binaryModule }.GetNewClosure()
