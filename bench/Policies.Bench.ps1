@@ -125,7 +125,8 @@ foreach ($scenario in $scenarios) {
     $small = [Collections.Generic.List[double]]::new(); $large = [Collections.Generic.List[double]]::new()
     foreach ($round in 1..5) {
         $small.Add((Measure-Median -Runs 3 -Warmup 1 { $policy.Select($tags) }))
-        $large.Add((Measure-Median -Runs 1 -Warmup 0 { $policy.Select($scaled) }))
+        # Three runs per round: a single short run (alphabetical takes a few ms) is at the mercy of a loaded machine.
+        $large.Add((Measure-Median -Runs 3 -Warmup 0 { $policy.Select($scaled) }))
     }
     $smallMs = ($small | Sort-Object)[2]; $scaledMs = ($large | Sort-Object)[2]
     $growth = $ScaleCount / $TagCount

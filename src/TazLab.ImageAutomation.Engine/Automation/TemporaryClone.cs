@@ -16,6 +16,7 @@ public sealed class TemporaryClone : IDisposable
     /// <exception cref="AutomationException">The clone failed (unknown URL, branch or credentials).</exception>
     public static TemporaryClone Create(string url, string? branch, GitCredential? credential, IEngineLog? log = null)
     {
+        NativeGit.EnsureLoaded();
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"tazlab-automation-{Guid.NewGuid():N}");
         var options = new CloneOptions { BranchName = branch };
         if (credential is not null)

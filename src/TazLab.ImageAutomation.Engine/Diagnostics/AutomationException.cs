@@ -15,6 +15,7 @@ public enum ErrorKind
     InvalidOperation,
     ResourceBusy,
     WriteError,
+    ResourceUnavailable,
 }
 
 /// <summary>

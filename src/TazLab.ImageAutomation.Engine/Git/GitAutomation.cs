@@ -26,6 +26,7 @@ public sealed class GitAutomation(IEngineLog? log = null)
     /// <summary>The working-copy root of the repository that contains <paramref name="path"/>.</summary>
     public static string FindWorkingCopy(string path)
     {
+        NativeGit.EnsureLoaded();
         var gitDirectory = Directory.Exists(path) ? Repository.Discover(path) : null;
         if (gitDirectory is null)
         {

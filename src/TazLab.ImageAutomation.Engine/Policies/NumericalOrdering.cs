@@ -13,9 +13,22 @@ internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
 {
     public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
     {
-        var numbers = new (string Text, double Number)[values.Count];
-        var count = 0;
-        string? lastNaN = null;
+        // One pass keeps the best of all values and the byte-wise smallest NaN. Only when a NaN turned up does a
+        // second pass (parsing again) pick the best of the values below it: no array of a million parsed values.
+        var best = Best(values, null, out var lastNaN);
+        if (lastNaN is not null)
+        {
+            best = Best(values, lastNaN, out _);
+        }
+
+        return (best?.Text ?? lastNaN, values.Count);
+    }
+
+    /// <summary>The best value byte-wise below <paramref name="bound"/> (all values when null); throws on a value that is not a number.</summary>
+    private (string Text, double Number)? Best(IReadOnlyCollection<string> values, string? bound, out string? lastNaN)
+    {
+        (string Text, double Number)? best = null;
+        lastNaN = null;
         foreach (var value in values)
         {
             if (!GoFloat.TryParse(value, out var number))
@@ -23,28 +36,23 @@ internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
                 throw InvalidValue(value);
             }
 
-            numbers[count++] = (value, number);
-            if (double.IsNaN(number) && (lastNaN is null || string.CompareOrdinal(value, lastNaN) < 0))
+            if (double.IsNaN(number))
             {
-                lastNaN = value;
-            }
-        }
+                if (lastNaN is null || string.CompareOrdinal(value, lastNaN) < 0)
+                {
+                    lastNaN = value;
+                }
 
-        (string Text, double Number)? best = null;
-        foreach (var candidate in numbers.AsSpan(0, count))
-        {
-            if (lastNaN is not null && string.CompareOrdinal(candidate.Text, lastNaN) >= 0)
-            {
                 continue;
             }
 
-            if (best is not { } current || IsBetter(candidate, current))
+            if ((bound is null || string.CompareOrdinal(value, bound) < 0) && (best is not { } current || IsBetter((value, number), current)))
             {
-                best = candidate;
+                best = (value, number);
             }
         }
 
-        return (best?.Text ?? lastNaN, count);
+        return best;
     }
 
     private bool IsBetter((string Text, double Number) candidate, (string Text, double Number) current)

@@ -76,6 +76,7 @@ internal static class ErrorRecords
         ErrorKind.InvalidOperation => ErrorCategory.InvalidOperation,
         ErrorKind.ResourceBusy => ErrorCategory.ResourceBusy,
         ErrorKind.WriteError => ErrorCategory.WriteError,
+        ErrorKind.ResourceUnavailable => ErrorCategory.ResourceUnavailable,
         _ => ErrorCategory.NotSpecified,
     };
 }

@@ -1,10 +1,12 @@
 # Loader: imports the binary module built for this edition (bin/net472 for Windows PowerShell 5.1, bin/net8.0 for
 # PowerShell 7.4+), or stops with a message naming what to run instead.
+# Only core-engine commands and .NET calls here: Join-Path, Test-Path or any Microsoft.PowerShell.* command would
+# autoload its module (~0.1 s of every import).
 function Get-BinaryModulePath {
     param([string] $Edition, $Version, [string] $Root)
     if ($Edition -eq 'Desktop') {
-        $path = Join-Path $Root 'bin/net472/TazLab.ImageAutomation.dll'
-        if (-not (Test-Path $path)) {
+        $path = [IO.Path]::Combine($Root, 'bin', 'net472', 'TazLab.ImageAutomation.dll')
+        if (-not [IO.File]::Exists($path)) {
             throw "This copy of TazLab.ImageAutomation has no Windows PowerShell 5.1 build (bin/net472). Run it in PowerShell 7.4 or later (https://aka.ms/powershell), or install a release that lists 'Desktop' in CompatiblePSEditions."
         }
         return $path
@@ -14,7 +16,7 @@ function Get-BinaryModulePath {
     if ($Version -lt $minimum) {
         throw "TazLab.ImageAutomation needs PowerShell $minimum or later; this is PowerShell $Version. Install PowerShell 7.4+ (or 'dotnet tool install PowerShell')."
     }
-    return Join-Path $Root 'bin/net8.0/TazLab.ImageAutomation.dll'
+    return [IO.Path]::Combine($Root, 'bin', 'net8.0', 'TazLab.ImageAutomation.dll')
 }
 
 $binaryModule = Import-Module -Name (Get-BinaryModulePath -Edition $PSEdition -Version $PSVersionTable.PSVersion -Root $PSScriptRoot) -PassThru
