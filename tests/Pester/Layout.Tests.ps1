@@ -47,6 +47,18 @@ Describe 'The loader' {
         { Get-LoaderChoice -Edition Core -Version ([version]'7.2.6') } | Should -Throw '*needs PowerShell 7.4.0 or later; this is PowerShell 7.2.6*'
     }
 
+    It 'loads no other module and no third-party assembly at import (each would cost every scheduled run)' {
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$modulePath'
+(Get-Module).Name -join ','
+([AppDomain]::CurrentDomain.GetAssemblies().GetName().Name | Where-Object { `$_ -match 'TazLab|YamlDotNet|LibGit2Sharp' }) -join ','
+"@
+        $result.Error | Should -BeNullOrEmpty
+        $modules, $assemblies = $result.Output.Trim() -split "\r?\n"
+        $modules | Should -Be 'TazLab.ImageAutomation'
+        $assemblies | Should -Be 'TazLab.ImageAutomation'
+    }
+
     It 'picks bin/net472 on Windows PowerShell, and says so when this copy has none' {
         $fake = New-TestDirectory
         try {
