@@ -114,7 +114,7 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
         var path = PathResolution.ExistingDirectory(this, RepositoryPath, nameof(RepositoryPath));
         if (changes.Count == 0)
         {
-            WriteVerbose("No changed values came in; nothing to commit.");
+            WriteVerbose("No changed values came in, so there is nothing to commit and nothing was pushed.");
             return;
         }
 

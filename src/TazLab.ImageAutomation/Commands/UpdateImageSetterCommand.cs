@@ -91,6 +91,8 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
+        WarnAboutUnmarkedPolicies(plan.MarkedPolicies);
+
         foreach (var leftover in plan.Leftovers.Where(l => ShouldProcess(l, "Remove temporary file left by an interrupted update")))
         {
             WriteVerbose(AtomicFile.RemoveLeftover(leftover)
@@ -123,6 +125,18 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             {
                 WriteObject(ToOutput(change, root, written: index >= 0));
             }
+        }
+    }
+
+    /// <summary>A selection no marker names is most often a typo or a missing -Namespace: say which policies the markers do name.</summary>
+    private void WarnAboutUnmarkedPolicies(IReadOnlyList<string> marked)
+    {
+        const int Shown = 10;
+        var found = marked.Count == 0 ? "no marker was found there"
+            : $"the markers there name {string.Join(", ", marked.Take(Shown).Select(p => $"'{p}'"))}{(marked.Count > Shown ? $" and {marked.Count - Shown} more" : "")}";
+        foreach (var key in SetterPolicy.Index(policies).Keys.Where(k => !marked.Contains(k)))
+        {
+            WriteWarning($"No marker under '{Path}' names the policy '{key}', so nothing was set for it; {found}.");
         }
     }
 
