@@ -44,11 +44,11 @@ internal static class CompletionInput
     public static string Unquoted(string wordToComplete) => wordToComplete.TrimStart('\'', '"');
 
     /// <summary>The names starting with the word (ignoring case), quoted where PowerShell needs it.</summary>
-    public static IEnumerable<CompletionResult> Matching(IEnumerable<string> names, string wordToComplete, string? toolTip = null)
+    public static IEnumerable<CompletionResult> Matching(IEnumerable<string> names, string wordToComplete)
     {
         var word = Unquoted(wordToComplete);
         return names.Where(n => n.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-            .Select(n => new CompletionResult(Quoted(n), n, CompletionResultType.ParameterValue, toolTip ?? n));
+            .Select(n => new CompletionResult(Quoted(n), n, CompletionResultType.ParameterValue, n));
     }
 
     private static string Quoted(string text) =>
