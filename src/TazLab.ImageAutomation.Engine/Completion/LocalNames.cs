@@ -185,6 +185,7 @@ public static class LocalNames
         }
     }
 
+    /// <summary>Names fit to offer: a name with a control character (a hostile file's) is not put on the user's command line.</summary>
     private static IReadOnlyList<string> Sorted(IEnumerable<string> names) =>
-        [.. names.Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        [.. names.Where(n => n.Length > 0 && !n.Any(char.IsControl)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
 }

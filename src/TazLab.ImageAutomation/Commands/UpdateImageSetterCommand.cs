@@ -136,8 +136,9 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     {
         const int Shown = 10;
         var found = marked.Count == 0 ? "no marker was found there"
-            : $"the markers there name {string.Join(", ", marked.Take(Shown).Select(p => $"'{p}'"))}{(marked.Count > Shown ? $" and {marked.Count - Shown} more" : "")}";
-        foreach (var key in SetterPolicy.Index(policies).Keys.Where(k => !marked.Contains(k)))
+            : $"the markers there name {string.Join(", ", marked.Take(Shown).Select(p => TextScrubber.Quote(p)))}{(marked.Count > Shown ? $" and {marked.Count - Shown} more" : "")}";
+        var markedSet = marked.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in SetterPolicy.Index(policies).Keys.Where(k => !markedSet.Contains(k)))
         {
             WriteWarning($"No marker under '{Path}' names the policy '{key}', so nothing was set for it; {found}.");
         }

@@ -29,12 +29,13 @@ public sealed class LocalNamesTests : IDisposable
     }
 
     [Fact]
-    public void Offers_policies_whose_repository_is_not_read_and_markers_of_invalid_or_unmarked_files_are_skipped()
+    public void Offers_policies_whose_repository_is_not_read_but_not_those_in_git_invalid_files_or_with_control_characters()
     {
         Write("a/policy.yaml", Policy("web"));
         Write("b/deploy.yaml", "image: x:1 # {\"$imagepolicy\": \"team:api:tag\"}\n");
         Write("c/broken.yaml", "a: [\n# {\"$imagepolicy\": \"team:broken\"}\n");
         Write(".git/hooks.yaml", Policy("in-git"));
+        Write("d/hostile.yaml", "image: x:1 # {\"$imagepolicy\": \"team:\\u001b[2Jgone\"}\n");
 
         Assert.Equal(["flux-system:web", "team:api"], LocalNames.Policies(root));
     }
