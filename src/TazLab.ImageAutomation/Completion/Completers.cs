@@ -64,6 +64,6 @@ internal sealed class AutomationNameCompleter : LocalNameCompleter
 {
     protected override IEnumerable<string> Names(IDictionary fakeBoundParameters, string word) =>
         LocalNames.Automations(CompletionInput.Directory(fakeBoundParameters, "RepositoryPath"))
-            .Select(a => word.Contains('/') ? $"{a.Namespace}/{a.Name}" : a.Name)
+            .Select(a => word.IndexOf('/') >= 0 ? $"{a.Namespace}/{a.Name}" : a.Name)
             .Distinct(StringComparer.Ordinal);
 }

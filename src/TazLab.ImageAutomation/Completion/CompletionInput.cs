@@ -34,10 +34,11 @@ internal static class CompletionInput
     {
         if (path == "~" || path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
         {
-            path = Path.Join(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[1..].TrimStart('/', '\\'));
+            path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path.Substring(1).TrimStart('/', '\\'));
         }
 
-        return Path.GetFullPath(path, CurrentDirectory());
+        // Combine keeps an absolute path as it is.
+        return Path.GetFullPath(Path.Combine(CurrentDirectory(), path));
     }
 
     /// <summary>The word without the quote the user opened it with.</summary>
