@@ -132,4 +132,22 @@ Describe 'TargetObject is what the user gave' {
         $thrown.TargetObject | Should -BeOfType [string]
         $thrown.TargetObject | Should -Be $root
     }
+
+    It 'is the policy name or the update path for an automation Invoke-ImageAutomation cannot run' {
+        $examples = Join-Path $PSScriptRoot '../../examples' | Resolve-Path
+        $automation = [IO.File]::ReadAllText("$examples/gitops/infrastructure/automation/hugo-blog/automation.yaml")
+        $repository = New-TestGitRepository -Branch master -Files @{
+            'apps/base/hugo-blog/blog.yaml' = New-MarkedDeployment -Setter 'flux-system:blog'
+            'blog.yaml' = $automation -replace '\^blog-', '^nothing-' -replace 'name: hugo-blog', 'name: blog'
+            'moved.yaml' = $automation -replace 'name: hugo-blog', 'name: moved' -replace 'path: ./apps/base/hugo-blog', 'path: ./apps/moved'
+        }
+        $mirror = @{ 'docker.io' = "ocidir://$examples/registry" }
+
+        Invoke-ImageAutomation $repository.Clone -RegistryMirror $mirror -ErrorVariable failures -ErrorAction SilentlyContinue | Out-Null
+
+        $failures | Should -HaveCount 2
+        $failures | ForEach-Object { $_.TargetObject | Should -BeOfType [string] }
+        ($failures | Where-Object FullyQualifiedErrorId -like 'PolicyNoMatchingTag,*').TargetObject | Should -Be 'flux-system:blog'
+        ($failures | Where-Object FullyQualifiedErrorId -like 'UpdatePathNotFound,*').TargetObject | Should -Be './apps/moved'
+    }
 }
