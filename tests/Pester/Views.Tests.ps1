@@ -78,6 +78,15 @@ Describe 'Table views' {
             Should -Match '^apps/base/hugo-blog/deployment\.yaml +23 tazzo/tazlab-blog:blog-45-a1b2c3d +tazzo/tazlab-blog:blog-46-0f1e2d3 +flux-syst'
     }
 
+    It 'says a marker that already held the value is already current, instead of repeating it' {
+        # Shaped like Update-ImageSetter's output for such a marker (AlreadyCurrent, OldValue equal to NewValue).
+        $current = [pscustomobject]@{
+            PSTypeName = 'TazLab.ImageAutomation.ImageSetterChange'; RelativePath = 'apps/web.yaml'; Line = 11
+            OldValue = 'ghcr.io/org/web:1.1.0'; NewValue = 'ghcr.io/org/web:1.1.0'; Setter = 'flux-system:web'; AlreadyCurrent = $true
+        }
+        (Get-TableLine $current)[2] | Should -Match '^apps/web\.yaml +11 ghcr\.io/org/web:1\.1\.0 +\(already current\) +flux-system:web$'
+    }
+
     It 'shows a marker''s file, line and value' {
         Get-TableLabel $setters | Should -Be 'RelativePath', 'Line', 'Value', 'Setter'
         Get-TableLine $setters | Should -Contain 'apps/base/tazlab-docs/helmrelease.yaml    19 1.1.0                               flux-system:tazlab-docs:tag'
