@@ -58,7 +58,7 @@ Describe 'Update-ImageSetter' {
     It 'reports markers naming no selected policy with -Verbose and leaves them alone' {
         $verbose = $web | Update-ImageSetter -Path $root -Verbose 4>&1 | Where-Object { $_ -is [Management.Automation.VerboseRecord] }
 
-        $verbose.Message | Should -Contain "apps/team/deployment.yaml:11: marker 'team:web' names no policy in the input; left alone."
+        $verbose.Message | Should -Contain "apps/team/deployment.yaml:11: no selection is for the marker 'team:web', so it was left alone."
     }
 
     It 'writes nothing with -WhatIf, yet emits the changes it would make' {

@@ -53,6 +53,15 @@ public static partial class FluxObjectReader
         }
 
         var problems = new List<AutomationException>();
+        var (repositories, policies, automations) = ReadFiles(files, relativeTo, log, problems);
+        repositories = Unique(repositories, problems);
+        return new FluxObjectSet(repositories, ResolveRepositories(Unique(policies, problems), repositories, problems), Unique(automations, problems), problems);
+    }
+
+    /// <summary>The objects of each file as written: names not yet checked for uniqueness, policies not yet given their repository's image.</summary>
+    internal static (List<ImageRepository> Repositories, List<ImagePolicy> Policies, List<ImageUpdateAutomation> Automations) ReadFiles(
+        IEnumerable<string> files, string relativeTo, IEngineLog log, List<AutomationException> problems)
+    {
         var repositories = new List<ImageRepository>();
         var policies = new List<ImagePolicy>();
         var automations = new List<ImageUpdateAutomation>();
@@ -79,8 +88,7 @@ public static partial class FluxObjectReader
             }
         }
 
-        repositories = Unique(repositories, problems);
-        return new FluxObjectSet(repositories, ResolveRepositories(Unique(policies, problems), repositories, problems), Unique(automations, problems), problems);
+        return (repositories, policies, automations);
     }
 
     /// <summary>Flux's duration syntax for <c>spec.interval</c> (<paramref name="allowHours"/>: <c>spec.timeout</c> has no <c>h</c>).</summary>

@@ -84,7 +84,7 @@ internal sealed class Submission
             var applied = Replay.Apply(baseCommit);
             if (applied.Tree is null)
             {
-                log.Verbose($"{(remoteHead is null ? $"Branch '{PushBranch}'" : $"{Transport!.Remote.Name}/{PushBranch}")} already holds the new values; no commit, no push.");
+                log.Verbose($"{(remoteHead is null ? $"Branch '{PushBranch}'" : $"{Transport!.Remote.Name}/{PushBranch}")} already holds the new values, so there is nothing to commit and nothing was pushed.");
                 return null;
             }
 

@@ -80,7 +80,7 @@ public static partial class ReferenceGrammar
 
     /// <summary>The check at the point a value is written into a file, whatever validated it before.</summary>
     /// <exception cref="Diagnostics.AutomationException">The value is not what a marker with that suffix may hold.</exception>
-    public static void EnsureSetterValue(string suffix, string value, object? target)
+    public static void EnsureSetterValue(string suffix, string value, string target)
     {
         if (!IsSetterValue(suffix, value))
         {

@@ -19,6 +19,9 @@ public sealed record SetterPlan(IReadOnlyList<FileUpdate> Updates, IReadOnlyList
 
     /// <summary>Temporary files left by an interrupted update, to remove with <see cref="AtomicFile.RemoveLeftover"/>.</summary>
     public IReadOnlyList<string> Leftovers { get; init; } = [];
+
+    /// <summary>The policies (<c>namespace:name</c>) that the markers found name, in order: to tell a user whose policy named none which ones exist.</summary>
+    public IReadOnlyList<string> MarkedPolicies { get; init; } = [];
 }
 
 /// <summary>
@@ -60,15 +63,16 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         var refused = new List<SetterChange>();
         var current = new List<SetterChange>();
         var leftovers = new List<string>();
+        var marked = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var file in ParsedFiles(root, problems, leftovers))
         {
-            if (PlanFile(file, policies, refused, current) is { } update)
+            if (PlanFile(file, policies, refused, current, marked) is { } update)
             {
                 updates.Add(update);
             }
         }
 
-        return new SetterPlan(updates, problems) { RefusedDowngrades = refused, AlreadyCurrent = current, Leftovers = leftovers };
+        return new SetterPlan(updates, problems) { RefusedDowngrades = refused, AlreadyCurrent = current, Leftovers = leftovers, MarkedPolicies = [.. marked] };
     }
 
     /// <summary>Every marker under <paramref name="root"/>, whether or not any policy is known for it.</summary>
@@ -159,7 +163,8 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         }
     }
 
-    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies, List<SetterChange> refused, List<SetterChange> current)
+    private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies, List<SetterChange> refused, List<SetterChange> current,
+        ISet<string> marked)
     {
         var relative = file.File.RelativePath;
         var edits = new List<(MarkedScalar Marker, string Text)>();
@@ -167,19 +172,21 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         foreach (var marker in file.Scan.Markers)
         {
             var (key, suffix) = SplitSetter(marker.Setter);
+            marked.Add(key);
             if (!policies.TryGetValue(key, out var policy) || policy.ValueFor(suffix) is not { } value)
             {
-                log.Verbose($"{relative}:{marker.Line}: marker {TextScrubber.Quote(marker.Setter)} names no policy in the input; left alone.");
+                log.Verbose($"{relative}:{marker.Line}: no selection is for the marker {TextScrubber.Quote(marker.Setter)}, so it was left alone.");
                 continue;
             }
 
             if (value == marker.Value)
             {
+                log.Verbose($"{relative}:{marker.Line}: the marker {TextScrubber.Quote(marker.Setter)} already holds '{value}'; it is already current.");
                 current.Add(new SetterChange(file.File.Path, relative, marker.Line, marker.Column, marker.Setter, marker.Value, value, IdentityOf(file, marker), policy));
                 continue;
             }
 
-            ReferenceGrammar.EnsureSetterValue(suffix, value, policy);
+            ReferenceGrammar.EnsureSetterValue(suffix, value, policy.Key);
 
             if (!AllowDowngrade && policy.IsDowngradeOf(suffix, marker.Value))
             {
@@ -195,6 +202,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
                 continue;
             }
 
+            log.Verbose($"{relative}:{marker.Line}: the marker {TextScrubber.Quote(marker.Setter)} changes from '{marker.Value}' to '{value}'.");
             edits.Add((marker, rendered));
             changes.Add(new SetterChange(file.File.Path, relative, marker.Line, marker.Column, marker.Setter,
                 marker.Value, value, IdentityOf(file, marker), policy));

@@ -111,7 +111,7 @@ public sealed partial record SetterPolicy(string Key, string Image, string Tag, 
     }
 
     private AutomationException Invalid(string errorId, string message, string hint) =>
-        new(ErrorKind.InvalidArgument, errorId, message, this, hint);
+        new(ErrorKind.InvalidArgument, errorId, message, Key, hint);
 
     // Kubernetes object names: DNS-1123 labels/subdomains.
     [GeneratedRegex(@"\A[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?:[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?\z")]

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TazLab.ImageAutomation.Completion;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Registry;
 using TazLab.ImageAutomation.Errors;
@@ -21,6 +22,7 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     /// <summary>Image repositories without tag or digest (<c>tazzo/tazlab-blog</c>, <c>ghcr.io/org/app</c>, <c>ocidir://./layout</c>).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string[] Image { get; set; } = [];
 
     /// <summary>Tags matching any of these regular expressions are dropped; replaces the default <c>^.*\.sig$</c>.

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TazLab.ImageAutomation.Completion;
 using TazLab.ImageAutomation.Engine.Automation;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Git;
@@ -46,6 +47,7 @@ public sealed class InvokeImageAutomationCommand : RegistryCommandBase, IDisposa
     /// <summary>Only these ImageUpdateAutomations (<c>name</c> or <c>namespace/name</c>).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AutomationNameCompleter))]
     public string[] Name { get; set; } = [];
 
     /// <summary>Push each automation's commit to its push branch (and refspec).</summary>
@@ -63,6 +65,7 @@ public sealed class InvokeImageAutomationCommand : RegistryCommandBase, IDisposa
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RemoteNameCompleter))]
     public string Remote { get; set; } = "origin";
 
     /// <summary>How many times to push when the remote keeps moving.</summary>

@@ -9,6 +9,13 @@ internal static class PathResolution
     public static string ExistingDirectory(PSCmdlet cmdlet, string path, string parameterName)
     {
         var resolved = cmdlet.GetUnresolvedProviderPathFromPSPath(path);
+        if (File.Exists(resolved))
+        {
+            cmdlet.ThrowTerminatingError(ErrorRecords.Create("PathIsFile", ErrorCategory.InvalidArgument, path,
+                $"The -{parameterName} '{path}' is a file; -{parameterName} takes a directory.",
+                $"Pass -{parameterName} the directory that holds it ('{Path.GetDirectoryName(resolved)}')."));
+        }
+
         if (!Directory.Exists(resolved))
         {
             cmdlet.ThrowTerminatingError(ErrorRecords.Create("DirectoryNotFound", ErrorCategory.ObjectNotFound, path,

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TazLab.ImageAutomation.Completion;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Policies;
 using TazLab.ImageAutomation.Engine.Registry;
@@ -40,6 +41,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     /// <summary>The image the tags belong to; bound from RegistryTag objects (and ImagePolicy objects, as their repository's image).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string Image { get; set; } = "";
 
     /// <summary>The manifest digest the tag source reported; bound from RegistryTag objects, used by -DigestReflection IfNotPresent.</summary>
@@ -55,6 +57,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     /// <summary>The policy's <c>namespace:name</c>, as setter markers name it (<c>flux-system:hugo-blog</c>).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [AllowEmptyString]
+    [ArgumentCompleter(typeof(PolicyNameCompleter))]
     public string Policy { get; set; } = "";
 
     /// <summary>A Masterminds/semver range (Flux <c>semver.range</c>), e.g. <c>&gt;=1.0.0 &lt;2.0.0</c> or <c>^1.2</c>.</summary>

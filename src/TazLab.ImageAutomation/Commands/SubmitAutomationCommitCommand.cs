@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using TazLab.ImageAutomation.Completion;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Git;
 using TazLab.ImageAutomation.Engine.Setters;
@@ -76,11 +77,13 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(RemoteNameCompleter))]
     public string Remote { get; set; } = "origin";
 
     /// <summary>The branch to push (default: the checked-out branch). Another branch is Flux's switch-branch mode: the commit builds on that branch's remote head.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(BranchNameCompleter))]
     public string? PushBranch { get; set; }
 
     /// <summary>Extra pushes after the branch push, e.g. <c>refs/heads/auto:refs/heads/main</c>.</summary>
@@ -114,7 +117,7 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
         var path = PathResolution.ExistingDirectory(this, RepositoryPath, nameof(RepositoryPath));
         if (changes.Count == 0)
         {
-            WriteVerbose("No changed values came in; nothing to commit.");
+            WriteVerbose("No changed values came in, so there is nothing to commit and nothing was pushed.");
             return;
         }
 

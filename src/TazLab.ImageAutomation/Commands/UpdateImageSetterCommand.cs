@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using TazLab.ImageAutomation.Completion;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 using TazLab.ImageAutomation.Engine.Policies;
 using TazLab.ImageAutomation.Engine.Setters;
@@ -25,10 +26,12 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     /// <summary>The policy (<c>namespace:name</c>, or <c>name</c> in -Namespace) a selection is for.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(PolicyNameCompleter))]
     public string Policy { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ImageNameCompleter))]
     public string Image { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -92,6 +95,8 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
+        WarnAboutUnmarkedPolicies(plan.MarkedPolicies);
+
         foreach (var leftover in plan.Leftovers.Where(l => ShouldProcess(l, "Remove temporary file left by an interrupted update")))
         {
             WriteVerbose(AtomicFile.RemoveLeftover(leftover)
@@ -130,6 +135,19 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
         foreach (var current in plan.AlreadyCurrent)
         {
             WriteObject(ToOutput(current, root, written: false, alreadyCurrent: true));
+        }
+    }
+
+    /// <summary>A selection no marker names is most often a typo or a missing -Namespace: say which policies the markers do name.</summary>
+    private void WarnAboutUnmarkedPolicies(IReadOnlyList<string> marked)
+    {
+        const int Shown = 10;
+        var found = marked.Count == 0 ? "no marker was found there"
+            : $"the markers there name {string.Join(", ", marked.Take(Shown).Select(p => TextScrubber.Quote(p)))}{(marked.Count > Shown ? $" and {marked.Count - Shown} more" : "")}";
+        var markedSet = marked.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in SetterPolicy.Index(policies).Keys.Where(k => !markedSet.Contains(k)))
+        {
+            WriteWarning($"No marker under '{Path}' names the policy '{key}', so nothing was set for it; {found}.");
         }
     }
 

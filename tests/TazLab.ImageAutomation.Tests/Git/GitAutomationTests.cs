@@ -59,7 +59,7 @@ public class GitAutomationTests
         GitCli.Run(clone, "commit", "-qam", "already done by hand");
         Assert.Null(automation.Submit(Request(clone, changes, push: false)));
         Assert.Equal(head, GitCli.Run(remote.BarePath, "rev-parse", "main"));
-        Assert.Contains(log.Verbose, v => v.Contains("no commit, no push", StringComparison.Ordinal));
+        Assert.Contains(log.Verbose, v => v.Contains("already holds the new values, so there is nothing to commit and nothing was pushed", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -256,8 +256,8 @@ public sealed class RewriteTests
 
         Assert.Empty(plan.Updates);
         Assert.Equal(original, tree.Text("m.yaml"));
-        Assert.Equal(4, tree.Log.Verbose.Count(v => v.Contains("names no policy in the input")));
-        Assert.Contains(tree.Log.Verbose, v => v.StartsWith("m.yaml:1: marker 'other-ns:app'"));
+        Assert.Equal(4, tree.Log.Verbose.Count(v => v.Contains("no selection is for the marker")));
+        Assert.Contains(tree.Log.Verbose, v => v.StartsWith("m.yaml:1: no selection is for the marker 'other-ns:app'"));
     }
 
     [Fact]
