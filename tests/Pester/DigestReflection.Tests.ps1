@@ -52,6 +52,31 @@ Describe 'Digest reflection' {
         finally { Remove-Item $directory -Recurse -Force }
     }
 
+    It 'looks the digest up with the credentials the tags were listed with' {
+        . {
+            Import-Module (Join-Path $PSScriptRoot 'Helpers/Registry.psm1') -Force
+            $private = Start-TestBasicAuthRegistry -User ci -Password 'Digest-Pw-81'
+            $savedDockerConfig = $env:DOCKER_CONFIG
+            $env:DOCKER_CONFIG = New-TestDirectory
+        }
+        try {
+            $expected = Add-TestRegistryTag -Registry $private -Repository team/api -Tag '1.0.0', '1.1.0'
+            $credential = [pscredential]::new('ci', (ConvertTo-SecureString 'Digest-Pw-81' -AsPlainText -Force))
+            $listed = "$($private.Address)/team/api"
+            $selection = Get-RegistryTag -Image $listed -Credential $credential |
+                Select-ImagePolicyTag -SemVer '*' -DigestReflection Always -ErrorVariable failures -ErrorAction SilentlyContinue
+            $failures | Should -BeNullOrEmpty
+            $selection.Reference | Should -Be "${listed}:1.1.0@$expected"
+            (Get-RegistryTag -Image $listed -Credential $credential -AsList | Select-ImagePolicyTag -SemVer '*' -DigestReflection Always).Digest |
+                Should -Be $expected
+        }
+        finally {
+            Remove-Item $env:DOCKER_CONFIG -Recurse -Force -ErrorAction Ignore
+            $env:DOCKER_CONFIG = $savedDockerConfig
+            Stop-TestRegistryWithFiles $private
+        }
+    }
+
     It 'writes a NotFound error naming the tag when the registry has no such manifest' {
         $selection = 'un-pushed.1.0' | Select-ImagePolicyTag -Image $image -Policy flux-system:app -Alphabetical -DigestReflection Always -ErrorVariable failures -ErrorAction SilentlyContinue
         $selection | Should -BeNullOrEmpty

@@ -62,6 +62,34 @@ Describe 'Get-RegistryTag against an anonymous registry' {
         $thrown.FullyQualifiedErrorId | Should -BeLike 'InsecureRegistryMirror,*'
     }
 
+    It '-AsList emits one RegistryTagList per image, in input order, with the tags in ordinal order' {
+        $lists = Get-RegistryTag -Image $wiki, $blog -AsList
+        $lists.Count | Should -Be 2
+        $lists[0] | Should -BeOfType ([TazLab.ImageAutomation.RegistryTagList])
+        $lists[0].Image | Should -Be $wiki
+        $lists[1].Tag | Should -Be 'blog-45-a1b2c3d', 'blog-9-abcdef0', 'latest'
+        $lists[1].Count | Should -Be 3
+        $lists[1].CanonicalImage | Should -Be $blog
+    }
+
+    It 'lists an image whose registry has no tags as an empty RegistryTagList, and warns without -AsList' {
+        Add-TestRegistryTag -Registry $registry -Repository tazzo/emptied -Tag 'gone' | Out-Null
+        Remove-Item (Join-Path $registry.Directory 'data/docker/registry/v2/repositories/tazzo/emptied/_manifests/tags/gone') -Recurse
+        $empty = "$($registry.Address)/tazzo/emptied"
+        $list = Get-RegistryTag -Image $empty -AsList
+        $list.Count | Should -Be 0
+        $list.Image | Should -Be $empty
+        $tags = Get-RegistryTag -Image $empty -WarningVariable warnings -WarningAction SilentlyContinue
+        $tags | Should -BeNullOrEmpty
+        $warnings[0].Message | Should -Match ([regex]::Escape("'$empty' has no tags"))
+    }
+
+    It 'names the image as given as the TargetObject of an error about it' {
+        Get-RegistryTag -Image 'Not/Valid' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].TargetObject | Should -BeExactly 'Not/Valid'
+        $failures[0].TargetObject | Should -BeOfType ([string])
+    }
+
     It 'shows the requests with -Verbose' {
         $verbose = Get-RegistryTag -Image $wiki -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         $verbose.Message | Should -Contain "GET http://$($registry.Address)/v2/tazzo/tazlab-wiki/tags/list?n=1000"
@@ -116,6 +144,9 @@ Import-Module '$(Get-TestModulePath)'
 `$bad = [pscredential]::new('ci', (ConvertTo-SecureString '${password}x' -AsPlainText -Force))
 & {
     Get-RegistryTag -Image '$image' -Credential `$good -Verbose -Debug
+    Get-RegistryTag -Image '$image' -Credential `$good -AsList | Format-List * -Force
+    Get-RegistryTag -Image '$image' -Credential `$good | Format-List * -Force
+    Get-RegistryTag -Image '$image' -Credential `$good | Select-ImagePolicyTag -SemVer '*' -DigestReflection Always -Verbose | Format-List * -Force
     Get-RegistryTag -Image '$image', '$($registry.Address)/team/missing' -Credential `$bad -Verbose -Debug
     Get-RegistryTag -Image '$($registry.Address)/team/missing' -Credential `$good -Verbose -Debug
     `$env:DOCKER_CONFIG = '$config'

@@ -94,6 +94,38 @@ Describe 'Select-ImagePolicyTag' {
             $selections[1].Reference | Should -Be 'ghcr.io/org/app:2.1.0'
         }
 
+        It 'uses the Tag and Image of RegistryTag objects given to -Tag, not their Reference' {
+            $tags = @(
+                [TazLab.ImageAutomation.RegistryTag]@{ Image = 'tazzo/tazlab-blog'; Tag = '1.0.0' }
+                [TazLab.ImageAutomation.RegistryTag]@{ Image = 'tazzo/tazlab-blog'; Tag = '1.1.0' }
+            )
+            $selection = Select-ImagePolicyTag -Tag $tags -SemVer '*' -Policy 'flux-system:blog'
+            $selection.Reference | Should -Be 'tazzo/tazlab-blog:1.1.0'
+            $selection.CandidateCount | Should -Be 2
+        }
+
+        It 'takes a RegistryTagList whole, piped or given to -Tag' {
+            $list = [TazLab.ImageAutomation.RegistryTagList]@{ Image = 'example/app'; Tag = [string[]] ('1.0.0', '1.2.0', 'latest') }
+            ($list | Select-ImagePolicyTag -SemVer '^1.0').Reference | Should -Be 'example/app:1.2.0'
+            (Select-ImagePolicyTag -Tag $list -SemVer '^1.0').CandidateCount | Should -Be 3
+        }
+
+        It 'writes PolicyNoMatchingTag for a RegistryTagList without tags, as for -Tag @()' {
+            $empty = [TazLab.ImageAutomation.RegistryTagList]@{ Image = 'example/empty' }
+            $selection = $empty | Select-ImagePolicyTag -SemVer '*' -Policy 'flux-system:app' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $selection | Should -BeNullOrEmpty
+            $failures.Count | Should -Be 1
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'PolicyNoMatchingTag,*'
+            $failures[0].Exception.Message | Should -Match "No tag to select from for image 'example/empty'"
+        }
+
+        It 'refuses an object that is not a tag, saying what a tag can be' {
+            $selection = [pscustomobject]@{ Name = 'x' } | Select-ImagePolicyTag -SemVer '*' -ErrorVariable failures -ErrorAction SilentlyContinue
+            $selection | Should -BeNullOrEmpty
+            $failures[0].FullyQualifiedErrorId | Should -BeLike 'TagInputInvalid,*'
+            $failures[0].ErrorDetails.RecommendedAction | Should -Match 'RegistryTag'
+        }
+
         It 'binds Image and Tag by property name from any object' {
             $selection = [pscustomobject]@{ Image = 'example/app'; Tag = 'v1.0.0', 'v1.0.1' } | Select-ImagePolicyTag -SemVer '1.0.x'
             $selection.Reference | Should -Be 'example/app:v1.0.1'
@@ -156,8 +188,12 @@ Describe 'Select-ImagePolicyTag' {
             $thrown.Exception.Message | Should -Match 'Sideways(.|\n)*Asc,Desc'
         }
 
-        It 'has no order for semver, as Flux' {
-            { Select-ImagePolicyTag -Tag '1.0.0' -SemVer '*' -Order Desc } | Should -Throw -ExpectedMessage '*Parameter set cannot be resolved*'
+        It 'says that semver has no order, as Flux' {
+            $thrown = { Select-ImagePolicyTag -Tag '1.0.0' -SemVer '*' -Order Desc } | Should -Throw -PassThru
+            $thrown.FullyQualifiedErrorId | Should -BeLike 'SemVerPolicyHasNoOrder,*'
+            $thrown.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $thrown.Exception.Message | Should -Match 'semver policy always selects the highest version'
+            $thrown.ErrorDetails.RecommendedAction | Should -Match 'Remove -Order'
         }
 
         It 'needs a policy choice' {
@@ -174,6 +210,7 @@ Describe 'Select-ImagePolicyTag' {
             $failures.Count | Should -Be 1
             $failures[0].CategoryInfo.Category | Should -Be 'InvalidData'
             $failures[0].FullyQualifiedErrorId | Should -BeLike 'NumericalPolicyInvalidValue,*'
+            $failures[0].TargetObject | Should -BeExactly 'example/bad' -Because 'the target is the image the user gave'
             $failures[0].Exception.Message | Should -Match "'latest'"
             $failures[0].ErrorDetails.RecommendedAction | Should -Match '-Pattern'
         }

@@ -116,6 +116,20 @@ Describe 'Update-ImageSetter' {
         $changes.RelativePath | Should -Be 'apps/web/deployment.yaml'
     }
 
+    It 'says how to name the policy of a selection made without -Policy, and still applies the others' {
+        $unnamed = Select-ImagePolicyTag -Tag '1.0.0', '1.2.0' -Image 'ghcr.io/org/api' -SemVer '*'
+
+        $changes = $unnamed, $web | Update-ImageSetter -Path $root -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $failures.Count | Should -Be 1
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'SetterPolicyNameMissing,*'
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failures[0].TargetObject | Should -Be 'ghcr.io/org/api'
+        $failures[0].Exception.Message | Should -Match "'ghcr.io/org/api:1.2.0' names no policy"
+        $failures[0].ErrorDetails.RecommendedAction | Should -Match 'Select-ImagePolicyTag -Policy'
+        $changes.RelativePath | Should -Be 'apps/web/deployment.yaml'
+    }
+
     It 'stops before writing anything when one policy is given two different images' {
         $other = [pscustomobject]@{ Policy = 'web'; Image = 'ghcr.io/org/web'; Tag = '9.9.9' }
 

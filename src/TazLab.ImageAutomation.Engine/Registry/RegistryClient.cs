@@ -98,6 +98,7 @@ public sealed partial class RegistryClient
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var next = new Uri(session.BaseUri, $"v2/{image.Repository}/tags/list?n={PageSize}");
+        var pageTags = new List<string>();
         var excluded = 0;
         var invalid = 0;
         for (var page = 1; next is not null; page++)
@@ -121,7 +122,9 @@ public sealed partial class RegistryClient
                 throw Failure(session, response, "list tags of");
             }
 
-            foreach (var tag in ReadTags(session, response))
+            pageTags.Clear();
+            ReadTags(session, response, pageTags);
+            foreach (var tag in pageTags)
             {
                 if (!ReferenceGrammar.IsTag(tag))
                 {
@@ -143,9 +146,9 @@ public sealed partial class RegistryClient
 
         session.Log.Verbose($"'{image.Original}': {seen.Count} tags{(excluded > 0 ? $" ({excluded} excluded by {string.Join(", ", exclusion.Patterns)})" : "")}."
             + (invalid > 0 ? $" Dropped {invalid} entries that are not valid tag names." : ""));
-        return seen.Order(StringComparer.Ordinal)
-            .Select(tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null))
-            .ToList();
+        var sorted = seen.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        return Array.ConvertAll(sorted, tag => new ListedTag(image.Original, image.Canonical, image.Registry, image.Repository, tag, null));
     }
 
     private static async Task<string> HeadDigestAsync(Session session, string tag)
@@ -255,18 +258,11 @@ public sealed partial class RegistryClient
         return new Uri($"{scheme}://{host}/");
     }
 
-    private static IEnumerable<string> ReadTags(Session session, RegistryResponse response)
+    private static void ReadTags(Session session, RegistryResponse response, List<string> tags)
     {
         try
         {
-            using var json = JsonDocument.Parse(response.Body);
-            if (json.RootElement.ValueKind != JsonValueKind.Object
-                || !json.RootElement.TryGetProperty("tags", out var tags) || tags.ValueKind == JsonValueKind.Null)
-            {
-                return [];
-            }
-
-            return tags.EnumerateArray().Select(t => t.ValueKind == JsonValueKind.String ? t.GetString()! : "").ToList();
+            TagListJson.Read(response.Body, tags);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -127,6 +127,15 @@ internal sealed class RegistryTransport
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        if (response.Content.Headers.ContentLength is { } length)
+        {
+            // The usual case: read straight into a buffer of the announced size, no copies. A body that ends early
+            // fails the read (retried as a dropped connection); HttpClient never hands over more than announced.
+            var exact = new byte[length];
+            await stream.ReadExactlyAsync(exact, ct).ConfigureAwait(false);
+            return exact;
+        }
+
         using var body = new MemoryStream();
         var chunk = new byte[81920];
         int read;

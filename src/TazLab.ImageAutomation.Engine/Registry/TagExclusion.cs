@@ -23,17 +23,24 @@ public sealed class TagExclusion
 
     private readonly Regex[] patterns;
 
+    /// <summary>Whether the list is exactly the default, which needs no regex: on a valid tag (no line breaks)
+    /// <c>^.*\.sig$</c> matches exactly the tags ending in <c>.sig</c>.</summary>
+    private readonly bool isDefault;
+
     /// <param name="patterns">The exclusion list; null or empty means the default, like Flux's <c>GetExclusionList</c>.</param>
     public TagExclusion(IEnumerable<string>? patterns)
     {
         var list = patterns?.ToList() is { Count: > 0 } given ? given : DefaultPatterns.ToList();
         Patterns = list;
         this.patterns = list.Select(Compile).ToArray();
+        isDefault = list.SequenceEqual(DefaultPatterns);
     }
 
     public IReadOnlyList<string> Patterns { get; }
 
-    public bool IsExcluded(string tag) => patterns.Any(p => p.IsMatch(tag));
+    /// <param name="tag">A valid tag (<see cref="ReferenceGrammar.IsTag"/>).</param>
+    public bool IsExcluded(string tag) =>
+        isDefault ? tag.EndsWith(".sig", StringComparison.Ordinal) : patterns.Any(p => p.IsMatch(tag));
 
     private static Regex Compile(string pattern)
     {

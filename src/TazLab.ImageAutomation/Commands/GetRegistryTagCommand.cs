@@ -12,11 +12,13 @@ namespace TazLab.ImageAutomation.Commands;
 /// here, on the pipeline thread, in input order. Ctrl+C cancels the requests in flight.
 /// </remarks>
 [Cmdlet(VerbsCommon.Get, "RegistryTag", HelpUri = "https://github.com/tazlab/TazLab.ImageAutomation/blob/main/docs/help/Get-RegistryTag.md")]
-[OutputType(typeof(RegistryTag))]
+[OutputType(typeof(RegistryTag), typeof(RegistryTagList))]
 public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
+    private readonly Queue<string> imagesInQueue = new();
     private TagSource? source;
+    private ListingOrigin? origin;
     private OrderedWorkQueue<IReadOnlyList<ListedTag>>? queue;
 
     /// <summary>Image repositories without tag or digest (<c>tazzo/tazlab-blog</c>, <c>ghcr.io/org/app</c>, <c>ocidir://./layout</c>).</summary>
@@ -37,11 +39,17 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     [ValidateRange(1, 64)]
     public int ThrottleLimit { get; set; } = 4;
 
+    /// <summary>One RegistryTagList per image instead of one RegistryTag per tag: what Select-ImagePolicyTag binds fastest,
+    /// and an image without tags still reaches it.</summary>
+    [Parameter]
+    public SwitchParameter AsList { get; set; }
+
     protected override void BeginProcessing()
     {
         try
         {
             source = new TagSource(BuildRegistryOptions());
+            origin = new ListingOrigin(source, AllowInsecureHttp);
             if (ExcludePattern is { Length: > 0 })
             {
                 // A bad list on the command line stops before anything is listed; one piped in fails only its images.
@@ -69,6 +77,7 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
                 LayoutPath = OciLayoutSource.IsLayoutReference(image) ? GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]) : null,
             };
             queue!.Add((log, ct) => source!.ListTagsAsync(listing, log, ct));
+            imagesInQueue.Enqueue(image);
         }
 
         Write(queue!.TakeFinished());
@@ -88,11 +97,20 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     {
         foreach (var outcome in outcomes)
         {
+            var image = imagesInQueue.Dequeue();
             new CmdletLog(this).Replay(outcome.Log);
 
             switch (outcome.Error)
             {
+                case null when AsList:
+                    WriteObject(ToRegistryTagList(image, outcome.Value!));
+                    break;
                 case null:
+                    if (outcome.Value!.Count == 0)
+                    {
+                        WriteWarning($"Image '{image}' has no tags; nothing to select from.");
+                    }
+
                     foreach (var tag in outcome.Value!)
                     {
                         WriteObject(ToRegistryTag(tag));
@@ -100,18 +118,18 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 
                     break;
                 case AutomationException failure:
-                    WriteError(ErrorRecords.From(failure));
+                    WriteError(WithTarget(ErrorRecords.From(failure), image));
                     break;
                 case OperationCanceledException when cancellation.IsCancellationRequested:
                     throw new PipelineStoppedException();
                 default:
-                    WriteError(new ErrorRecord(outcome.Error, "RegistryTagListFailed", ErrorCategory.NotSpecified, null));
+                    WriteError(new ErrorRecord(outcome.Error, "RegistryTagListFailed", ErrorCategory.NotSpecified, image));
                     break;
             }
         }
     }
 
-    private static RegistryTag ToRegistryTag(ListedTag tag) => new()
+    private RegistryTag ToRegistryTag(ListedTag tag) => new()
     {
         Image = tag.Image,
         CanonicalImage = tag.CanonicalImage,
@@ -119,5 +137,34 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
         Repository = tag.Repository,
         Tag = tag.Tag,
         Digest = tag.Digest ?? "",
+        Origin = origin,
     };
+
+    /// <summary>The listing as one object; an empty listing is named by the image as the user gave it.</summary>
+    private RegistryTagList ToRegistryTagList(string image, IReadOnlyList<ListedTag> tags)
+    {
+        var first = tags.Count > 0 ? tags[0] : null;
+        var reference = first is null && !OciLayoutSource.IsLayoutReference(image) ? ImageReference.Parse(image) : null;
+        var digests = new Dictionary<string, string>(StringComparer.Ordinal);
+        var names = new string[tags.Count];
+        for (var i = 0; i < names.Length; i++)
+        {
+            names[i] = tags[i].Tag;
+            if (tags[i].Digest is { } digest)
+            {
+                digests[names[i]] = digest;
+            }
+        }
+
+        return new RegistryTagList
+        {
+            Image = first?.Image ?? image,
+            CanonicalImage = first?.CanonicalImage ?? reference?.Canonical ?? "",
+            Registry = first?.Registry ?? reference?.Registry ?? "",
+            Repository = first?.Repository ?? reference?.Repository ?? "",
+            Tag = names,
+            Digests = digests,
+            Origin = origin,
+        };
+    }
 }

@@ -55,6 +55,14 @@ public abstract class RegistryCommandBase : PSCmdlet
         MaxResponseBytes = MaxResponseMB * 1024L * 1024,
     };
 
+    /// <summary>The parameters above: given to a command, they say how to reach registries instead of what the input carries.</summary>
+    protected static readonly string[] ConnectionParameters =
+        [nameof(Credential), nameof(CertificatePath), nameof(SkipCertificateCheck), nameof(AllowInsecureHttp), nameof(RegistryMirror), nameof(TimeoutSec), nameof(MaxResponseMB)];
+
+    /// <summary>The record with the user's value as its target (an image, a policy name) instead of what the engine named.</summary>
+    protected static ErrorRecord WithTarget(ErrorRecord record, object? target) =>
+        new(record.Exception, record.FullyQualifiedErrorId, record.CategoryInfo.Category, target) { ErrorDetails = record.ErrorDetails };
+
     /// <summary>A -RegistryMirror table as the engine takes it, <c>ocidir://</c> paths resolved from $PWD.</summary>
     internal static Dictionary<string, string>? RegistryMirrors(PSCmdlet cmdlet, Hashtable? table) =>
         table?.Cast<DictionaryEntry>().ToDictionary(

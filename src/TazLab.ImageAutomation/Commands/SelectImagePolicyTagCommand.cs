@@ -26,6 +26,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     private readonly Dictionary<(PolicySpec Spec, string Image), List<string>> tagsByImage = [];
     private readonly Dictionary<PolicySpec, TagPolicy> policies = [];
     private readonly Dictionary<(string Image, string Tag), string> reportedDigests = [];
+    private readonly Dictionary<string, ListingOrigin> listedBy = [];
     private readonly CancellationTokenSource cancellation = new();
     private TagSource? source;
 
@@ -33,10 +34,13 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     private sealed record PolicySpec(string Policy, PolicyKind Kind, PolicyOrder Order, string SemVer, string Pattern, string Extract,
         DigestReflectionPolicy DigestReflection);
 
-    /// <summary>Tags to choose from: plain strings, or RegistryTag objects (bound by their Tag property).</summary>
+    /// <summary>Tags to choose from: strings, RegistryTag objects, RegistryTagList objects (Get-RegistryTag -AsList, taken
+    /// whole), or any object with a Tag property; objects bring their own Image and Digest.</summary>
+    /// <remarks>Typed object[] so that objects given to -Tag keep their Image (a string[] would turn a RegistryTag into
+    /// its Reference), and so that a piped object binds once, by value, instead of property by property.</remarks>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [AllowEmptyCollection]
-    public string[] Tag { get; set; } = [];
+    public object[] Tag { get; set; } = [];
 
     /// <summary>The image the tags belong to; bound from RegistryTag objects (and ImagePolicy objects, as their repository's image).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -85,6 +89,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     /// <summary>Asc selects the greatest value (Flux's default), Desc the smallest. Flux has no order for semver.</summary>
     [Parameter(ParameterSetName = NumericalSet)]
     [Parameter(ParameterSetName = AlphabeticalSet)]
+    [Parameter(ParameterSetName = SemVerSet)] // only to say that semver has none
     [Parameter(ParameterSetName = KindSet, ValueFromPipelineByPropertyName = true)]
     [ValidateSet(nameof(PolicyOrder.Asc), nameof(PolicyOrder.Desc))]
     public string Order { get; set; } = nameof(PolicyOrder.Asc);
@@ -110,6 +115,13 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
             return; // each input brings its own policy
         }
 
+        if (ParameterSetName == SemVerSet && MyInvocation.BoundParameters.ContainsKey(nameof(Order)))
+        {
+            ThrowTerminatingError(ErrorRecords.Create("SemVerPolicyHasNoOrder", ErrorCategory.InvalidArgument, Order,
+                $"-Order {Order} does not apply to -SemVer: a semver policy always selects the highest version inside its range, as Flux's does.",
+                "Remove -Order; to select the lowest or by plain text or number, use -Alphabetical or -Numerical with -Order."));
+        }
+
         // A policy given on the command line is checked before any input is read.
         try
         {
@@ -117,35 +129,108 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
         }
         catch (AutomationException e)
         {
-            ThrowTerminatingError(ErrorRecords.From(e));
+            ThrowTerminatingError(WithTarget(ErrorRecords.From(e), Policy.Length > 0 ? Policy : e.Target?.ToString()));
         }
     }
 
     protected override void ProcessRecord()
     {
-        var key = (CurrentSpec(), Image);
-        if (!tagsByImage.TryGetValue(key, out var tags))
+        var spec = CurrentSpec();
+        foreach (var item in Tag)
         {
-            tagsByImage[key] = tags = [];
+            switch (item is PSObject wrapped ? wrapped.BaseObject : item)
+            {
+                case null:
+                    break;
+                case string tag:
+                    Add(spec, Image, tag, Digest);
+                    break;
+                case RegistryTagList list:
+                    Remember(list.Image, list.Origin);
+                    var tags = TagsOf(spec, list.Image);
+                    foreach (var tag in list.Tag)
+                    {
+                        Add(tags, list.Image, tag, list.Digests.GetValueOrDefault(tag));
+                    }
+
+                    break;
+                case RegistryTag one:
+                    Remember(one.Image, one.Origin);
+                    Add(spec, one.Image, one.Tag, one.Digest);
+                    break;
+                case IConvertible scalar:
+                    Add(spec, Image, LanguagePrimitives.ConvertTo<string>(scalar), Digest);
+                    break;
+                case var other when PSObject.AsPSObject(item).Properties is var properties && properties["Tag"] is { } tagProperty:
+                    AddObject(spec, properties, tagProperty.Value);
+                    break;
+                case var other:
+                    WriteError(ErrorRecords.Create("TagInputInvalid", ErrorCategory.InvalidArgument, item,
+                        $"{TextScrubber.Quote(LanguagePrimitives.ConvertTo<string>(other))} is not a tag: it is a {other.GetType().Name} without a Tag property.",
+                        "Give tags as strings, RegistryTag or RegistryTagList objects (Get-RegistryTag), or objects with a Tag property; ImagePolicy objects need -Tag."));
+                    break;
+            }
         }
 
-        foreach (var tag in Tag)
+        // An image whose listing had no tags still gets its answer (PolicyNoMatchingTag, or nothing with -AllowEmpty).
+        if (Tag.Length == 0)
         {
-            if (!string.IsNullOrEmpty(tag) && tag.Any(char.IsControl))
+            TagsOf(spec, Image);
+        }
+    }
+
+    /// <summary>An object with Tag (and maybe Image and Digest) properties, given to -Tag rather than piped.</summary>
+    private void AddObject(PolicySpec spec, PSMemberInfoCollection<PSPropertyInfo> properties, object? tags)
+    {
+        var image = properties["Image"]?.Value?.ToString() is { Length: > 0 } own ? own : Image;
+        var digest = properties["Digest"]?.Value?.ToString() ?? Digest;
+        var group = TagsOf(spec, image);
+        foreach (var tag in LanguagePrimitives.GetEnumerable(tags) ?? new[] { tags })
+        {
+            if (tag is not null)
             {
-                // No tag can hold a line break or an escape: selecting one could only inject a line into a manifest.
-                // Other strings are ordered exactly as Flux does (its vectors include '-78' and '1.0.0+build.7');
-                // Update-ImageSetter refuses to write any that is not a valid tag.
-                WriteVerbose($"Ignored {TextScrubber.Quote(tag)}{(Image.Length > 0 ? $" of image '{Image}'" : "")}: a control character cannot be in a tag.");
+                Add(group, image, LanguagePrimitives.ConvertTo<string>(tag), digest);
             }
-            else if (!string.IsNullOrEmpty(tag))
+        }
+    }
+
+    private List<string> TagsOf(PolicySpec spec, string image)
+    {
+        if (!tagsByImage.TryGetValue((spec, image), out var tags))
+        {
+            tagsByImage[(spec, image)] = tags = [];
+        }
+
+        return tags;
+    }
+
+    private void Add(PolicySpec spec, string image, string tag, string? digest) => Add(TagsOf(spec, image), image, tag, digest);
+
+    private void Add(List<string> tags, string image, string tag, string? digest)
+    {
+        if (!string.IsNullOrEmpty(tag) && tag.Any(char.IsControl))
+        {
+            // No tag can hold a line break or an escape: selecting one could only inject a line into a manifest.
+            // Other strings are ordered exactly as Flux does (its vectors include '-78' and '1.0.0+build.7');
+            // Update-ImageSetter refuses to write any that is not a valid tag.
+            WriteVerbose($"Ignored {TextScrubber.Quote(tag)}{(image.Length > 0 ? $" of image '{image}'" : "")}: a control character cannot be in a tag.");
+        }
+        else if (!string.IsNullOrEmpty(tag))
+        {
+            tags.Add(tag);
+            if (!string.IsNullOrEmpty(digest))
             {
-                tags.Add(tag);
-                if (!string.IsNullOrEmpty(Digest))
-                {
-                    reportedDigests[(Image, tag)] = Digest;
-                }
+                reportedDigests[(image, tag)] = digest;
             }
+        }
+    }
+
+    /// <summary>Digests of an image's tags are looked up the way Get-RegistryTag listed them (its credentials, CA, mirrors).</summary>
+    private void Remember(string image, ListingOrigin? origin)
+    {
+        if (origin is not null)
+        {
+            listedBy[image] = origin;
         }
     }
 
@@ -182,7 +267,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
             }
             catch (AutomationException e)
             {
-                WriteError(ErrorRecords.From(e));
+                WriteError(WithTarget(ErrorRecords.From(e), image.Length > 0 ? image : spec.Policy));
             }
         }
     }
@@ -214,12 +299,13 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
             return "";
         }
 
-        source ??= new TagSource(BuildRegistryOptions());
+        // Registry parameters given here win; otherwise the registry is asked the way the tags were listed.
+        var listed = ConnectionParameters.Any(MyInvocation.BoundParameters.ContainsKey) ? null : listedBy.GetValueOrDefault(image);
         var log = new BufferedEngineLog();
         try
         {
             return Engine.Policies.DigestReflection.DigestAsync(reflection, image, tag, reportedDigests.GetValueOrDefault((image, tag)),
-                source, AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult();
+                listed?.Source ?? (source ??= new TagSource(BuildRegistryOptions())), listed?.Insecure ?? AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -24,10 +24,11 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     public string Path { get; set; } = "";
 
     /// <summary>The policy (<c>namespace:name</c>, or <c>name</c> in -Namespace) a selection is for.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
+    /// <remarks>Not mandatory: a selection made without -Policy gets an error that says how to name it, not a prompt.</remarks>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [AllowEmptyString, AllowNull]
     [ArgumentCompleter(typeof(PolicyNameCompleter))]
-    public string Policy { get; set; } = "";
+    public string? Policy { get; set; } = "";
 
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
@@ -65,6 +66,14 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
+        if (string.IsNullOrEmpty(Policy))
+        {
+            WriteError(ErrorRecords.Create("SetterPolicyNameMissing", ErrorCategory.InvalidArgument, Image,
+                $"The selection {TextScrubber.Quote($"{Image}:{Tag}")} names no policy, so no '$imagepolicy' marker can be matched to it.",
+                "Name the policy the markers name (namespace:name, e.g. flux-system:hugo-blog) with Select-ImagePolicyTag -Policy, or with -Policy here."));
+            return;
+        }
+
         try
         {
             policies.Add(SetterPolicy.FromSelection(Policy, Image, Tag, Digest, Namespace) with { SelectedBy = SelectedBy as TagPolicy });

@@ -45,4 +45,20 @@ public class TagExclusionTests
         Assert.Equal("InvalidExcludePattern", error.ErrorId);
         Assert.Contains(pattern, error.Message);
     }
+
+    [Theory]
+    [InlineData("sha256-0f1e2d.sig")]
+    [InlineData("a.sig")]
+    [InlineData("1.0.sig1")]
+    [InlineData("sig")]
+    [InlineData("v1.sigs")]
+    [InlineData("x.SIG")]
+    [InlineData("1.0.0")]
+    public void TheDefaultListExcludesWhatItsPatternMatches(string tag)
+    {
+        var pattern = new System.Text.RegularExpressions.Regex(TagExclusion.DefaultPatterns[0]);
+
+        Assert.Equal(pattern.IsMatch(tag), TagExclusion.Default.IsExcluded(tag));
+        Assert.Equal(pattern.IsMatch(tag), new TagExclusion([@"^.*\.sig$"]).IsExcluded(tag));
+    }
 }
