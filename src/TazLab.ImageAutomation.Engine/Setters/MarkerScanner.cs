@@ -50,7 +50,7 @@ internal static class MarkerScanner
         var parts = YamlDocumentSplitter.Split(text);
         if (parts.Count == 1)
         {
-            return ScanWhole(text);
+            return SimpleDocumentScanner.TryScan(text) ?? ScanWhole(text);
         }
 
         var markers = new List<MarkedScalar>();
@@ -77,7 +77,7 @@ internal static class MarkerScanner
         Mark InFile(Mark mark) => new(mark.Index + part.Start, mark.Line + part.LineOffset, mark.Column);
         try
         {
-            return ScanWhole(partText);
+            return SimpleDocumentScanner.TryScan(partText) ?? ScanWhole(partText);
         }
         catch (YamlTooDeepException e)
         {
