@@ -1,4 +1,3 @@
-using System.IO.Enumeration;
 using System.Text;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
@@ -16,8 +15,6 @@ internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Byt
 internal static class SetterTree
 {
     private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
-
-    private static readonly EnumerationOptions EveryEntry = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
 
     /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
     internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
@@ -146,18 +143,13 @@ internal static class SetterTree
     }
 
     /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
-    /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it.</remarks>
+    /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it. Nor are directories: the entry type comes with the listing.</remarks>
     private static IEnumerable<string> Walk(string directory, List<AutomationException> problems)
     {
         List<(string Path, bool IsDirectory)> entries;
         try
         {
-            entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory), EveryEntry)
-            {
-                ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory
-                    ? (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git")
-                    : IsCandidateName(e.FileName) || AtomicFile.IsTemporaryName(e.FileName),
-            }.ToList();
+            entries = DirectoryLister.Entries(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
