@@ -3,8 +3,9 @@ using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Setters;
 
-/// <summary>A file whose bytes contain the marker token. <see cref="Path"/> is where the walk found it (perhaps a link).</summary>
-internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Bytes);
+/// <summary>A file whose bytes contain the marker token. <see cref="Path"/> is where the walk found it (perhaps a link),
+/// <see cref="ReadPath"/> the file its bytes were read from (the link's resolved target).</summary>
+internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Bytes, string ReadPath);
 
 /// <summary>
 /// Walks a tree the way Flux's ScreeningLocalReader does — files named <c>*.yaml</c>, <c>*.yml</c> (case-sensitive) or
@@ -41,13 +42,13 @@ internal static class SetterTree
                 continue;
             }
 
+            var readPath = file;
             var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
-                screening = LinkTarget(file, root, realRoot, linkedTargets, log) is { } target
-                    ? Screen(file, target, root, maxFileSize, read, ref buffer)
-                    : default;
+                readPath = LinkTarget(file, root, realRoot, linkedTargets, log);
+                screening = readPath is not null ? Screen(file, readPath, root, maxFileSize, read, ref buffer) : default;
             }
 
             if (screening.Warning is not null)
@@ -67,7 +68,7 @@ internal static class SetterTree
 
             if (screening.Content is not null)
             {
-                yield return new ScreenedFile(file, Relative(root, file), screening.Content);
+                yield return new ScreenedFile(file, Relative(root, file), screening.Content, readPath!);
             }
         }
     }
