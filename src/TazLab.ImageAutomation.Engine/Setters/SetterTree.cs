@@ -34,6 +34,7 @@ internal static class SetterTree
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
+        // Every file the walk visits passes here once, in walk order (the place to report progress per file).
         foreach (var file in Walk(root, problems))
         {
             if (AtomicFile.IsTemporaryName(Path.GetFileName(file.AsSpan())))
