@@ -92,7 +92,8 @@ function New-Tree {
     $root
 }
 
-# Round by round, so that the load other processes put on the machine weighs on all three alike. Medians in ms.
+# Round by round, so that the load other processes put on the machine weighs on all three alike; three rounds of
+# warm-up (on a loaded machine the JIT takes a while to optimise the hot paths). Medians in ms.
 function Measure-Tree {
     param([string] $Root, [int] $Rounds)
     $marked = @(grep -rlF '$imagepolicy' $Root).Count
@@ -119,7 +120,7 @@ function Measure-Tree {
     $times = @{}
     foreach ($name in 'grep', 'update', 'list') { $times[$name] = [Collections.Generic.List[double]]::new() }
     $actions = @{ grep = $grep; update = $update; list = $list }
-    for ($run = -2; $run -lt $Rounds; $run++) {
+    for ($run = -3; $run -lt $Rounds; $run++) {
         foreach ($name in 'grep', 'update', 'list') {
             $ms = Measure-Median -Action $actions[$name] -Runs 1 -Warmup 0
             if ($run -ge 0) { $times[$name].Add($ms) }
