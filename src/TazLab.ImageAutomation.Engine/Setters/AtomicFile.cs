@@ -24,7 +24,7 @@ public static class AtomicFile
             {
                 try
                 {
-                    Write(updates[i].Path, updates[i].NewContent, updates[i].OriginalContent);
+                    Write(updates[i].Path, updates[i].NewContent, updates[i].OriginalContent, updates[i].Target);
                 }
                 catch (Exception e)
                 {
@@ -98,10 +98,12 @@ public static class AtomicFile
     /// to disk, gives it the target's mode bits and renames it over the target. A link is written through, to its target.
     /// </summary>
     /// <param name="expectedCurrent">When given, the file must still hold exactly these bytes, so an edit made since they were read is not lost.</param>
+    /// <param name="target">The file <paramref name="path"/> resolves to, when the caller resolved it (the walk does); otherwise resolved here.
+    /// A path the walk read without following a link is its own target: the rename replaces that directory entry and follows nothing.</param>
     /// <exception cref="AutomationException">The file is read-only, changed meanwhile, or could not be written; it is then left as it was.</exception>
-    public static void Write(string path, byte[] content, byte[]? expectedCurrent = null)
+    public static void Write(string path, byte[] content, byte[]? expectedCurrent = null, string? target = null)
     {
-        var target = SetterTree.RealPath(path);
+        target ??= SetterTree.RealPath(path);
         string? temporary = null;
         try
         {
@@ -123,10 +125,11 @@ public static class AtomicFile
             // FileShare.Read takes a shared lock (flock) for as long as the stream is open: RemoveLeftover's exclusive one
             // then fails, and readers of the file once it is renamed are not refused.
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
+            var mode = OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(target);
             if (!OperatingSystem.IsWindows())
             {
                 // Created with the target's bits (the umask may only narrow them) so the content is never more readable than before.
-                options.UnixCreateMode = File.GetUnixFileMode(target);
+                options.UnixCreateMode = mode;
             }
 
             using (var stream = new FileStream(temporary, options))
@@ -136,7 +139,7 @@ public static class AtomicFile
                 if (!OperatingSystem.IsWindows())
                 {
                     // Renamed while still open, and so still locked: another run's cleanup never takes it for a leftover.
-                    File.SetUnixFileMode(temporary, File.GetUnixFileMode(target));
+                    File.SetUnixFileMode(temporary, mode);
                     File.Move(temporary, target, overwrite: true);
                     temporary = null;
                 }

@@ -50,7 +50,7 @@ internal static class MarkerScanner
         var parts = YamlDocumentSplitter.Split(text);
         if (parts.Count == 1)
         {
-            return ScanWhole(text);
+            return SimpleDocumentScanner.TryScan(text) ?? ScanWhole(text);
         }
 
         var markers = new List<MarkedScalar>();
@@ -77,7 +77,7 @@ internal static class MarkerScanner
         Mark InFile(Mark mark) => new(mark.Index + part.Start, mark.Line + part.LineOffset, mark.Column);
         try
         {
-            return ScanWhole(partText);
+            return SimpleDocumentScanner.TryScan(partText) ?? ScanWhole(partText);
         }
         catch (YamlTooDeepException e)
         {
@@ -100,6 +100,10 @@ internal static class MarkerScanner
         {
             (values, documents) = FindValueScalars(new Parser(YamlDepthLimit.Wrap(scanner)));
         }
+        catch (YamlException e) when (e is not YamlTooDeepException && TabIndentation(text, e.Start, scanner.CurrentPosition, e.Message) is { } tab)
+        {
+            throw new YamlException(tab, tab, "A tab is used as indentation here; YAML indents with spaces only.", e);
+        }
         catch (Exception e) when (e is not YamlException)
         {
             // On some invalid input YamlDotNet throws other exceptions (an InvalidOperationException from an unclosed flow sequence, for one).
@@ -117,6 +121,35 @@ internal static class MarkerScanner
         }
 
         return new ScanResult(markers, documents);
+    }
+
+    /// <summary>
+    /// Where the tab is that a tab error is about: YamlDotNet reports it at the start of the collection the tab is in,
+    /// often lines above (issue 14). The first tab in the indentation of a line from there to where the scanner stopped.
+    /// </summary>
+    private static Mark? TabIndentation(string text, Mark start, Mark stopped, string message)
+    {
+        if (!message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var lineStart = (int)Math.Max(0, start.Index - (start.Column - 1));
+        for (var line = start.Line; line <= stopped.Line && lineStart < text.Length; line++)
+        {
+            var end = text.IndexOf('\n', lineStart);
+            end = end < 0 ? text.Length : end;
+            var indentation = text.AsSpan(lineStart, end - lineStart);
+            indentation = indentation[..(indentation.IndexOfAnyExcept(" \t") is var content and >= 0 ? content : indentation.Length)];
+            if (indentation.IndexOf('\t') is var tab and >= 0)
+            {
+                return new Mark(lineStart + tab, line, tab + 1);
+            }
+
+            lineStart = end + 1;
+        }
+
+        return null;
     }
 
     private readonly record struct ValueSite(int Document, bool InFlow);

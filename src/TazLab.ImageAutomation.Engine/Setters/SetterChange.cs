@@ -18,6 +18,9 @@ public sealed record FileUpdate(string Path, string RelativePath, byte[] NewCont
 {
     /// <summary>The bytes the update was computed from; pass to <see cref="AtomicFile.Write"/> so a file edited meanwhile is not overwritten.</summary>
     public byte[]? OriginalContent { get; init; }
+
+    /// <summary>The file to replace, as the walk found it: <see cref="Path"/> itself, or the target of the link it is. Null: resolved when written.</summary>
+    internal string? Target { get; init; }
 }
 
 /// <summary>A setter marker found in a file, with the value it currently marks.</summary>

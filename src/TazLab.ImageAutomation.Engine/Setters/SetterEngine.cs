@@ -224,7 +224,7 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         result.Append(file.Text, position, file.Text.Length - position);
         var encoded = Encoding.UTF8.GetBytes(result.ToString());
         var content = file.HasBom ? [.. Utf8Bom, .. encoded] : encoded;
-        return new FileUpdate(file.File.Path, relative, content, changes) { OriginalContent = file.File.Bytes };
+        return new FileUpdate(file.File.Path, relative, content, changes) { OriginalContent = file.File.Bytes, Target = file.File.ReadPath };
     }
 
     private static ObjectIdentity IdentityOf(ParsedFile file, MarkedScalar marker) =>

@@ -1,11 +1,11 @@
-using System.IO.Enumeration;
 using System.Text;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
 namespace TazLab.ImageAutomation.Engine.Setters;
 
-/// <summary>A file whose bytes contain the marker token. <see cref="Path"/> is where the walk found it (perhaps a link).</summary>
-internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Bytes);
+/// <summary>A file whose bytes contain the marker token. <see cref="Path"/> is where the walk found it (perhaps a link),
+/// <see cref="ReadPath"/> the file its bytes were read from (the link's resolved target).</summary>
+internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Bytes, string ReadPath);
 
 /// <summary>
 /// Walks a tree the way Flux's ScreeningLocalReader does — files named <c>*.yaml</c>, <c>*.yml</c> (case-sensitive) or
@@ -16,8 +16,6 @@ internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Byt
 internal static class SetterTree
 {
     private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
-
-    private static readonly EnumerationOptions EveryEntry = new() { AttributesToSkip = 0, IgnoreInaccessible = false };
 
     /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
     internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
@@ -36,6 +34,7 @@ internal static class SetterTree
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
+        // Every file the walk visits passes here once, in walk order (the place to report progress per file).
         foreach (var file in Walk(root, problems))
         {
             if (AtomicFile.IsTemporaryName(Path.GetFileName(file.AsSpan())))
@@ -44,13 +43,13 @@ internal static class SetterTree
                 continue;
             }
 
+            var readPath = file;
             var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
-                screening = LinkTarget(file, root, realRoot, linkedTargets, log) is { } target
-                    ? Screen(file, target, root, maxFileSize, read, ref buffer)
-                    : default;
+                readPath = LinkTarget(file, root, realRoot, linkedTargets, log);
+                screening = readPath is not null ? Screen(file, readPath, root, maxFileSize, read, ref buffer) : default;
             }
 
             if (screening.Warning is not null)
@@ -70,7 +69,7 @@ internal static class SetterTree
 
             if (screening.Content is not null)
             {
-                yield return new ScreenedFile(file, Relative(root, file), screening.Content);
+                yield return new ScreenedFile(file, Relative(root, file), screening.Content, readPath!);
             }
         }
     }
@@ -146,18 +145,13 @@ internal static class SetterTree
     }
 
     /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
-    /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it.</remarks>
+    /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it. Nor are directories: the entry type comes with the listing.</remarks>
     private static IEnumerable<string> Walk(string directory, List<AutomationException> problems)
     {
         List<(string Path, bool IsDirectory)> entries;
         try
         {
-            entries = new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory), EveryEntry)
-            {
-                ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory
-                    ? (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.SequenceEqual(".git")
-                    : IsCandidateName(e.FileName) || AtomicFile.IsTemporaryName(e.FileName),
-            }.ToList();
+            entries = DirectoryLister.Entries(directory);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

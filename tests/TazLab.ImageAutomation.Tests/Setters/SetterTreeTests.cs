@@ -64,6 +64,9 @@ public sealed class SetterTreeTests
     [InlineData("a: b: c\n", 1)]
     [InlineData("a:\n  b: 1\n c: 2\n", 3)]
     [InlineData("- a\nb: c\n", 2)]
+    [InlineData("a:\n  b: x\n\tc: y\nd: z\n", 3)] // issue 14: a tab used as indentation is reported at its own line
+    [InlineData("a:\n  b: x\n  c:\n\t- y\n  d: z\n", 4)]
+    [InlineData("a: 1\nb:\n  c: 2\n \td: 3\n", 4)]
     public void Every_kind_of_invalid_yaml_is_a_ParserError_with_its_line(string yaml, int line)
     {
         using var tree = new SetterTestTree();
