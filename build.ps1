@@ -104,17 +104,18 @@ function Install-TestDependencies {
     }
 }
 
-# The tests run real servers from Debian packages (.ci/apt-packages.txt). Install the missing ones where we may
-# (CI and fresh machines run as root); elsewhere name them.
-function Assert-TestPrerequisites {
-    $packages = Get-Content (Join-Path $root '.ci/apt-packages.txt') | Where-Object { $_ -and -not $_.StartsWith('#') }
+# The tests run real servers from Debian packages (.ci/apt-packages.txt); the benches also run their peers
+# (.ci/bench-packages.txt). Install the missing ones where we may (CI and fresh machines run as root); elsewhere name them.
+function Assert-DebianPackages {
+    param([Parameter(Mandatory)] [string] $ListFile)
+    $packages = Get-Content (Join-Path $root $ListFile) | Where-Object { $_ -and -not $_.StartsWith('#') }
     if (-not (Get-Command dpkg -ErrorAction Ignore)) {
         Write-Warning "Not a Debian system: make sure these (Debian names) are installed: $($packages -join ', ')."
         return
     }
     $missing = @($packages | Where-Object { dpkg -s $_ 2>&1 | Out-Null; $LASTEXITCODE -ne 0 })
     if ($missing.Count -eq 0) { return }
-    if ((id -u) -ne '0') { throw "The tests need these Debian packages: $($missing -join ', '). Install them (sudo apt-get install $($missing -join ' ')) and run again." }
+    if ((id -u) -ne '0') { throw "This task needs these Debian packages: $($missing -join ', '). Install them (sudo apt-get install $($missing -join ' ')) and run again." }
     Write-Host "Installing $($missing -join ', ') with apt-get"
     Invoke-Native -What 'apt-get update' { apt-get update -qq }
     Invoke-Native -What 'apt-get install' { $env:DEBIAN_FRONTEND = 'noninteractive'; apt-get install -y -qq @missing | Out-Null }
@@ -143,7 +144,7 @@ function Invoke-PesterTests {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' {
-        Assert-TestPrerequisites
+        Assert-DebianPackages -ListFile '.ci/apt-packages.txt'
         Invoke-Build
         Install-TestDependencies
         $xunit = Invoke-XunitTests
@@ -159,6 +160,8 @@ switch ($Task) {
         exit (Invoke-ChildPwsh -File (Join-Path $root 'examples/demo.ps1') -Arguments @('-ModulePath', $moduleOut))
     }
     'Bench' {
+        Assert-DebianPackages -ListFile '.ci/apt-packages.txt'
+        Assert-DebianPackages -ListFile '.ci/bench-packages.txt'
         Invoke-Build
         $failures = 0
         foreach ($bench in Get-ChildItem (Join-Path $root 'bench') -Filter '*.Bench.ps1' | Sort-Object Name) {
