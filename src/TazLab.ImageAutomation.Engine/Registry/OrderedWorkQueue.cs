@@ -9,6 +9,7 @@ namespace TazLab.ImageAutomation.Engine.Registry;
 /// </summary>
 public sealed class OrderedWorkQueue<T> : IDisposable
 {
+    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim slots;
     private readonly CancellationToken cancellationToken;
     private readonly Queue<(Task<T> Task, BufferedEngineLog Log)> pending = new();
@@ -31,16 +32,21 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     public IEnumerable<WorkOutcome<T>> TakeFinished() => Take(wait: false);
 
     /// <summary>Every remaining item in order, waiting for each.</summary>
-    public IEnumerable<WorkOutcome<T>> TakeAll() => Take(wait: true);
+    /// <param name="whileWaiting">Called about every 100 ms while an item is awaited (a cmdlet writes progress there).</param>
+    public IEnumerable<WorkOutcome<T>> TakeAll(Action? whileWaiting = null) => Take(wait: true, whileWaiting);
 
     public void Dispose() => slots.Dispose();
 
-    private IEnumerable<WorkOutcome<T>> Take(bool wait)
+    private IEnumerable<WorkOutcome<T>> Take(bool wait, Action? whileWaiting = null)
     {
         while (pending.Count > 0 && (wait || pending.Peek().Task.IsCompleted))
         {
             var (task, log) = pending.Dequeue();
-            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(WaitSlice))
+            {
+                whileWaiting?.Invoke();
+            }
+
             yield return task.IsCompletedSuccessfully
                 ? new WorkOutcome<T>(task.Result, null, log.Entries)
                 : new WorkOutcome<T>(default, task.Exception?.InnerException ?? new OperationCanceledException(cancellationToken), log.Entries);

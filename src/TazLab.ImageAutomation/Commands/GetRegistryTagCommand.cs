@@ -14,9 +14,14 @@ namespace TazLab.ImageAutomation.Commands;
 [OutputType(typeof(RegistryTag))]
 public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {
+    private const string Activity = "Listing registry tags";
     private readonly CancellationTokenSource cancellation = new();
     private TagSource? source;
     private OrderedWorkQueue<IReadOnlyList<ListedTag>>? queue;
+    private ProgressWriter? progress;
+    private int queued;
+    private int listed;
+    private bool allQueued;
 
     /// <summary>Image repositories without tag or digest (<c>tazzo/tazlab-blog</c>, <c>ghcr.io/org/app</c>, <c>ocidir://./layout</c>).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -37,9 +42,10 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 
     protected override void BeginProcessing()
     {
+        progress = ProgressWriter.For(this, firstActivityId: 1000);
         try
         {
-            source = new TagSource(BuildRegistryOptions());
+            source = new TagSource(BuildRegistryOptions() with { Progress = progress.Sink.Under(Activity) });
             if (ExcludePattern is { Length: > 0 })
             {
                 // A bad list on the command line stops before anything is listed; one piped in fails only its images.
@@ -56,6 +62,35 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 
     protected override void ProcessRecord()
     {
+        try
+        {
+            Queue();
+            Write(queue!.TakeFinished());
+        }
+        catch
+        {
+            progress!.Dispose();
+            throw;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            allQueued = true;
+            ReportListed();
+            Write(queue!.TakeAll(progress!.Flush));
+        }
+        finally
+        {
+            progress!.Dispose();
+        }
+    }
+
+    private void Queue()
+    {
+        ReportListed(); // before the listings start, so their bars show under this one
         foreach (var image in Image)
         {
             var listing = new TagListing(image)
@@ -67,12 +102,12 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
                 LayoutPath = OciLayoutSource.IsLayoutReference(image) ? GetUnresolvedProviderPathFromPSPath(image[OciLayoutSource.Scheme.Length..]) : null,
             };
             queue!.Add((log, ct) => source!.ListTagsAsync(listing, log, ct));
+            queued++;
         }
-
-        Write(queue!.TakeFinished());
     }
 
-    protected override void EndProcessing() => Write(queue!.TakeAll());
+    /// <summary>The command's own bar: images listed, out of how many once the pipeline has given them all.</summary>
+    private void ReportListed() => progress!.Report(new ProgressReport(Activity, listed, allQueued ? queued : null, "images listed"));
 
     protected override void StopProcessing() => cancellation.Cancel();
 
@@ -86,6 +121,7 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     {
         foreach (var outcome in outcomes)
         {
+            listed++;
             new CmdletLog(this).Replay(outcome.Log);
 
             switch (outcome.Error)
@@ -106,6 +142,8 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
                     WriteError(new ErrorRecord(outcome.Error, "RegistryTagListFailed", ErrorCategory.NotSpecified, null));
                     break;
             }
+
+            ReportListed();
         }
     }
 
