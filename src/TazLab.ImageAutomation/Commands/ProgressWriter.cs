@@ -79,8 +79,9 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
             }
             else if (bars.TryGetValue(value.Activity, out var bar))
             {
-                // A new step ("Pushing") is written at once: the thread may block in it for a while. Counts wait their turn.
-                newStep |= value.Status != bar.Latest.Status;
+                // A new step ("Pushing") or a total now known is written at once: the thread may block in the step for a
+                // while. Counts wait their turn.
+                newStep |= value.Status != bar.Latest.Status || value.Total != bar.Latest.Total;
                 bar.Latest = value;
                 bar.Changed = true;
             }
@@ -90,6 +91,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
                 {
                     Parent = value.Parent is null ? null : bars.GetValueOrDefault(value.Parent),
                 };
+                newStep = true;
             }
         }
 
@@ -128,10 +130,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
             }
         }
 
-        foreach (var record in records)
-        {
-            cmdlet.WriteProgress(record);
-        }
+        Write(records);
     }
 
     /// <summary>Runs engine work on another thread and keeps writing its progress here until it ends; its result or exception.</summary>
@@ -151,7 +150,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
         return task.GetAwaiter().GetResult();
     }
 
-    /// <summary>Completes every bar shown (also after an error or Ctrl+C); nothing is written after.</summary>
+    /// <summary>Completes every bar shown (also after an error); nothing is written after.</summary>
     public void Dispose()
     {
         if (Sink is null || Environment.CurrentManagedThreadId != pipelineThread)
@@ -172,9 +171,31 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
             bars.Clear();
         }
 
-        foreach (var record in records)
+        Write(records);
+    }
+
+    /// <summary>
+    /// Writes on the pipeline thread. Once the pipeline is stopping (Ctrl+C) PowerShell refuses every write, Completed
+    /// records too, and the host clears the bars when the pipeline ends; from then on nothing is written, and the
+    /// stop is not turned into an error here: the cmdlet is still waiting for its engine work to wind down.
+    /// </summary>
+    private void Write(List<ProgressRecord> records)
+    {
+        try
         {
-            cmdlet.WriteProgress(record);
+            foreach (var record in records)
+            {
+                cmdlet.WriteProgress(record);
+            }
+        }
+        catch (PipelineStoppedException)
+        {
+            lock (bars)
+            {
+                disposed = true;
+                bars.Clear();
+                finished.Clear();
+            }
         }
     }
 
