@@ -25,6 +25,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     private readonly Dictionary<(PolicySpec Spec, string Image), List<string>> tagsByImage = [];
     private readonly Dictionary<PolicySpec, TagPolicy> policies = [];
     private readonly Dictionary<(string Image, string Tag), string> reportedDigests = [];
+    private ProgressWriter? progress;
     private readonly CancellationTokenSource cancellation = new();
     private TagSource? source;
 
@@ -152,6 +153,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
     protected override void EndProcessing()
     {
+        using var writer = progress = ProgressWriter.For(this, firstActivityId: 6000);
         foreach (var ((spec, image), tags) in tagsByImage)
         {
             try
@@ -211,12 +213,13 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
             return "";
         }
 
-        source ??= new TagSource(BuildRegistryOptions());
+        source ??= new TagSource(BuildRegistryOptions() with { Progress = progress!.Sink });
         var log = new BufferedEngineLog();
         try
         {
-            return Engine.Policies.DigestReflection.DigestAsync(reflection, image, tag, reportedDigests.GetValueOrDefault((image, tag)),
-                source, AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult();
+            // On a worker, so a retry wait's progress is written meanwhile.
+            return progress!.Run(() => Engine.Policies.DigestReflection.DigestAsync(reflection, image, tag, reportedDigests.GetValueOrDefault((image, tag)),
+                source, AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult());
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
