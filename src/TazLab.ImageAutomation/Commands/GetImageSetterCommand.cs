@@ -23,7 +23,7 @@ public sealed class GetImageSetterCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        using var progress = ProgressWriter.For(this, firstActivityId: 2000);
+        using var progress = ProgressWriter.For(this, firstActivityId: 2_000_000);
         var root = PathResolution.ExistingDirectory(this, Path, nameof(Path));
         MarkerInventory inventory;
         try

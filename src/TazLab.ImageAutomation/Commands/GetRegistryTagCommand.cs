@@ -42,7 +42,7 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 
     protected override void BeginProcessing()
     {
-        progress = ProgressWriter.For(this, firstActivityId: 1000);
+        progress = ProgressWriter.For(this, firstActivityId: 1_000_000);
         try
         {
             source = new TagSource(BuildRegistryOptions() with { Progress = progress.Sink.Under(Activity) });

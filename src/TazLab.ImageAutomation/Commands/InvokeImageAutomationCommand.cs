@@ -88,7 +88,7 @@ public sealed class InvokeImageAutomationCommand : RegistryCommandBase, IDisposa
     protected override void EndProcessing()
     {
         TemporaryClone? clone = null;
-        using var progress = ProgressWriter.For(this, firstActivityId: 5000);
+        using var progress = ProgressWriter.For(this, firstActivityId: 5_000_000);
         try
         {
             var runner = new AutomationRunner(new TagSource(BuildRegistryOptions() with { Progress = progress.Sink })) { Progress = progress.Sink };

@@ -153,7 +153,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
     protected override void EndProcessing()
     {
-        using var writer = progress = ProgressWriter.For(this, firstActivityId: 6000);
+        using var writer = progress = ProgressWriter.For(this, firstActivityId: 6_000_000);
         foreach (var ((spec, image), tags) in tagsByImage)
         {
             try

@@ -123,7 +123,7 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
             WriteWarning("-Refspec is pushed only together with -Push; nothing will be pushed.");
         }
 
-        using var progress = ProgressWriter.For(this, firstActivityId: 4000);
+        using var progress = ProgressWriter.For(this, firstActivityId: 4_000_000);
         try
         {
             var workingCopy = GitAutomation.FindWorkingCopy(path);

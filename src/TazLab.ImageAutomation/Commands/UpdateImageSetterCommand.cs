@@ -74,7 +74,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
-        using var progress = ProgressWriter.For(this, firstActivityId: 3000);
+        using var progress = ProgressWriter.For(this, firstActivityId: 3_000_000);
         var root = PathResolution.ExistingDirectory(this, Path, nameof(Path));
         SetterPlan plan;
         try

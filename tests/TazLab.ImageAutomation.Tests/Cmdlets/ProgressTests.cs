@@ -84,6 +84,24 @@ public sealed class ProgressTests : IDisposable
         Assert.Contains(steps, r => r.StatusDescription == "Checking the working copy");
         Assert.Contains(steps, r => r.StatusDescription.StartsWith("Applying the values: ", StringComparison.Ordinal) && r.StatusDescription.EndsWith(" of 3,000 files", StringComparison.Ordinal));
         Assert.Equal("Updating the working copy", steps[^1].StatusDescription);
+        var walk = progress.First(r => r.Activity.StartsWith("Looking for markers under", StringComparison.Ordinal));
+        Assert.NotEqual(walk.ActivityId, steps[0].ActivityId); // two commands of one pipeline, each its own bars
+    }
+
+    [Fact]
+    public async Task A_digest_lookup_shows_its_retry_wait()
+    {
+        var heads = 0;
+        await using var registry = new FakeRegistry(request => request.Method == "HEAD" && Interlocked.Increment(ref heads) == 1
+            ? FakeResponse.Error(503, "UNAVAILABLE").WithHeader("Retry-After", "2")
+            : new FakeResponse(200).WithHeader("Docker-Content-Digest", "sha256:" + new string('a', 64)));
+
+        var (output, progress) = Run($"Select-ImagePolicyTag -Tag 1.0 -Image {registry.Host}/team/app -Alphabetical -DigestReflection Always");
+
+        Assert.Equal("sha256:" + new string('a', 64), Assert.Single(output).Properties["Digest"].Value);
+        AssertWellFormed(progress);
+        Assert.Contains(progress, r => r.Activity == $"Waiting for registry '{registry.Host}' ('{registry.Host}/team/app')"
+            && r.StatusDescription == "Answered 503; retrying in 2 s (retry 1 of 4)");
     }
 
     [Fact]
