@@ -36,7 +36,9 @@ try {
     $times = @{}
     for ($round = -$Warmup; $round -lt $Runs; $round++) {
         foreach ($name in $scenarios.Keys) {
-            foreach ($preference in 'Continue', 'SilentlyContinue') {
+            # ABBA: which goes first alternates, so neither always runs on the other's warm (or dirty) page cache.
+            $preferences = if ($round % 2) { 'SilentlyContinue', 'Continue' } else { 'Continue', 'SilentlyContinue' }
+            foreach ($preference in $preferences) {
                 $ProgressPreference = $preference
                 $watch = [Diagnostics.Stopwatch]::StartNew()
                 & $scenarios[$name]

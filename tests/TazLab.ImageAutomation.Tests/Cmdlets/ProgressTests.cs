@@ -18,7 +18,28 @@ public sealed class ProgressTests : IDisposable
     private const string Marker = "# {\"$imagepolicy\": \"flux-system:app\"}";
     private readonly string directory = Directory.CreateTempSubdirectory("tazlab-progress-").FullName;
 
+    /// <summary>Records from a command's first moment: what is written is what is checked, however fast this machine is.</summary>
+    public ProgressTests() => ProgressWriter.Grace = TimeSpan.Zero;
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void A_run_that_ends_within_the_grace_period_writes_no_record()
+    {
+        var tree = MarkedTree(300);
+        ProgressWriter.Grace = TimeSpan.FromHours(1);
+        try
+        {
+            var (output, progress) = Run($"[pscustomobject]@{{ Policy = 'app'; Image = 'example/app'; Tag = '2.0.0' }} | Update-ImageSetter -Path '{tree}'");
+
+            Assert.Equal(300, output.Count);
+            Assert.Empty(progress);
+        }
+        finally
+        {
+            ProgressWriter.Grace = TimeSpan.Zero;
+        }
+    }
 
     [Fact]
     public void Rewriting_3000_files_shows_the_walk_and_the_writes_and_completes_every_bar()
