@@ -73,7 +73,7 @@ internal sealed class SetterReplay
 
     /// <summary>The setter values applied to <paramref name="baseCommit"/>'s blobs of the changed files.</summary>
     /// <param name="progress">Told of each file read, as <paramref name="step"/> with the count.</param>
-    public AppliedChanges Apply(Commit baseCommit, IProgress<ProgressReport>? progress = null, ProgressReport? step = null)
+    public AppliedChanges Apply(Commit baseCommit, IProgress<ProgressReport>? progress, ProgressReport step)
     {
         var read = 0;
         var definition = TreeDefinition.From(baseCommit.Tree);
@@ -87,7 +87,7 @@ internal sealed class SetterReplay
                 var files = new Dictionary<string, ChangedFile>(StringComparer.Ordinal);
                 foreach (var file in root.Files.Where(f => !contents.ContainsKey(f.RepositoryPath)))
                 {
-                    progress?.Report(step! with { Done = read++, Total = Files.Count, Unit = "files", Current = file.RepositoryPath });
+                    progress?.Report(step with { Done = read++, Total = Files.Count, Unit = "files", Current = file.RepositoryPath });
                     if (baseCommit[file.RepositoryPath] is not { TargetType: TreeEntryTargetType.Blob } entry || entry.Mode == Mode.SymbolicLink)
                     {
                         log.Verbose($"'{file.RepositoryPath}' is not a file in {baseCommit.Sha[..7]}; its values are not applied there.");

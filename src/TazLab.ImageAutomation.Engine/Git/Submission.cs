@@ -87,7 +87,11 @@ internal sealed class Submission
         for (var attempt = 1; ; attempt++)
         {
             var ofAttempts = Transport is null ? "" : $" (attempt {attempt} of {request.MaxAttempts})";
-            Step($"Fetching {Transport?.Remote.Name}/{PushBranch}{ofAttempts}", Transport is not null);
+            if (Transport is not null)
+            {
+                Step($"Fetching {Transport.Remote.Name}/{PushBranch}{ofAttempts}");
+            }
+
             var remoteHead = Transport?.FetchBranch(PushBranch);
             var baseCommit = remoteHead ?? LocalBase();
             var applied = Replay.Apply(baseCommit, tuning.Progress, new ProgressReport(activity) { Status = "Applying the values" + ofAttempts });
@@ -135,13 +139,7 @@ internal sealed class Submission
         }
     }
 
-    private void Step(string status, bool when = true)
-    {
-        if (when)
-        {
-            tuning.Progress?.Report(new ProgressReport(activity) { Status = status });
-        }
-    }
+    private void Step(string status) => tuning.Progress?.Report(new ProgressReport(activity) { Status = status });
 
     /// <summary>The base without a remote: the push branch as it is locally (Flux: a new push branch starts from the checkout).</summary>
     private Commit LocalBase() =>
