@@ -8,7 +8,8 @@ namespace TazLab.ImageAutomation.Commands;
 /// Turns one cmdlet's progress reports (see <see cref="ProgressReport"/>) into ProgressRecords. Reports come from any
 /// thread; records are written only on the pipeline thread: when reported there, or when the cmdlet waits through
 /// <see cref="Run{T}"/> or calls <see cref="Flush"/>. Nothing is written in a command's first half second (see
-/// <see cref="Grace"/>); after it, changed counts at most every 200 ms and a new status at once. <see cref="Dispose"/> completes every bar shown and writes nothing after.
+/// <see cref="Grace"/>); after it, changed counts at most every 200 ms and a new status at once. <see cref="Dispose"/>
+/// completes every bar shown and writes nothing after; once the pipeline is stopping nothing is written (see <see cref="Write"/>).
 /// </summary>
 internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
 {
@@ -23,6 +24,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
     /// output redirected), more than such a run. Tests of the records set it to zero.
     /// </summary>
     internal static TimeSpan Grace { get; set; } = TimeSpan.FromMilliseconds(500);
+
     private readonly Cmdlet cmdlet;
     private readonly int pipelineThread = Environment.CurrentManagedThreadId;
     private readonly Stopwatch clock = Stopwatch.StartNew();
