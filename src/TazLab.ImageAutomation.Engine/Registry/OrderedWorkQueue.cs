@@ -9,7 +9,6 @@ namespace TazLab.ImageAutomation.Engine.Registry;
 /// </summary>
 public sealed class OrderedWorkQueue<T> : IDisposable
 {
-    private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim slots;
     private readonly CancellationToken cancellationToken;
     private readonly Queue<(Task<T> Task, BufferedEngineLog Log)> pending = new();
@@ -32,21 +31,17 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     public IEnumerable<WorkOutcome<T>> TakeFinished() => Take(wait: false);
 
     /// <summary>Every remaining item in order, waiting for each.</summary>
-    /// <param name="whileWaiting">Called about every 100 ms while an item is awaited (a cmdlet writes progress there).</param>
-    public IEnumerable<WorkOutcome<T>> TakeAll(Action? whileWaiting = null) => Take(wait: true, whileWaiting);
+    /// <param name="waitFor">How to wait for an item to finish (a cmdlet writes progress meanwhile); by default simply waits.</param>
+    public IEnumerable<WorkOutcome<T>> TakeAll(Action<WaitHandle>? waitFor = null) => Take(wait: true, waitFor);
 
     public void Dispose() => slots.Dispose();
 
-    private IEnumerable<WorkOutcome<T>> Take(bool wait, Action? whileWaiting = null)
+    private IEnumerable<WorkOutcome<T>> Take(bool wait, Action<WaitHandle>? waitFor = null)
     {
         while (pending.Count > 0 && (wait || pending.Peek().Task.IsCompleted))
         {
             var (task, log) = pending.Dequeue();
-            while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(WaitSlice))
-            {
-                whileWaiting?.Invoke();
-            }
-
+            (waitFor ?? (handle => handle.WaitOne()))(((IAsyncResult)task).AsyncWaitHandle);
             yield return task.IsCompletedSuccessfully
                 ? new WorkOutcome<T>(task.Result, null, log.Entries)
                 : new WorkOutcome<T>(default, task.Exception?.InnerException ?? new OperationCanceledException(cancellationToken), log.Entries);

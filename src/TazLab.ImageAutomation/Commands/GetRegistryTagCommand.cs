@@ -80,7 +80,7 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
         {
             allQueued = true;
             ReportListed();
-            Write(queue!.TakeAll(progress!.Flush));
+            Write(queue!.TakeAll(progress!.WaitFor));
         }
         finally
         {

@@ -30,6 +30,9 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
     private readonly Stopwatch clock = Stopwatch.StartNew();
     private readonly Dictionary<string, Bar> bars = new(StringComparer.Ordinal);
     private readonly List<Bar> finished = [];
+
+    /// <summary>Set when a report from another thread has something to write at once, so a waiting pipeline thread writes it.</summary>
+    private readonly AutoResetEvent urgent = new(false);
     private TimeSpan lastWrite = -Interval;
     private int nextActivityId;
     private bool newStep;
@@ -85,6 +88,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
             if (value.Completed)
             {
                 Finish(value.Activity);
+                newStep = true;
             }
             else if (bars.TryGetValue(value.Activity, out var bar))
             {
@@ -101,6 +105,11 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
                     Parent = value.Parent is null ? null : bars.GetValueOrDefault(value.Parent),
                 };
                 newStep = true;
+            }
+
+            if (newStep && Environment.CurrentManagedThreadId != pipelineThread)
+            {
+                urgent.Set();
             }
         }
 
@@ -151,12 +160,24 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
         }
 
         var task = Task.Run(work);
-        while (!task.Wait(WaitSlice))
+        WaitFor(((IAsyncResult)task).AsyncWaitHandle);
+        return task.GetAwaiter().GetResult(); // its own exception, not an AggregateException
+    }
+
+    /// <summary>Waits on the pipeline thread until <paramref name="done"/> is set, writing progress meanwhile: a new bar or
+    /// step at once, counts at least every 100 ms.</summary>
+    public void WaitFor(WaitHandle done)
+    {
+        if (Sink is null)
+        {
+            done.WaitOne();
+            return;
+        }
+
+        while (WaitHandle.WaitAny([done, urgent], WaitSlice) != 0)
         {
             Flush();
         }
-
-        return task.GetAwaiter().GetResult();
     }
 
     /// <summary>Completes every bar shown (also after an error); nothing is written after.</summary>
