@@ -85,6 +85,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
                 return;
             }
 
+            var wasUrgent = newStep;
             if (value.Completed)
             {
                 Finish(value.Activity);
@@ -107,7 +108,8 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
                 newStep = true;
             }
 
-            if (newStep && Environment.CurrentManagedThreadId != pipelineThread)
+            // Once per flush, not per report: sixteen writer threads must not keep the pipeline thread spinning.
+            if (newStep && !wasUrgent && Environment.CurrentManagedThreadId != pipelineThread)
             {
                 urgent.Set();
             }
