@@ -54,6 +54,9 @@ public sealed class AutomationRunner(TagSource tags)
     /// <summary>How many distinct listings were made (each ImageRepository once).</summary>
     public int ListingCount => listings.Count;
 
+    /// <summary>Where each automation reports its steps (with the setters' and the commit's progress under it); null reports nothing.</summary>
+    public IProgress<ProgressReport>? Progress { get; init; }
+
     /// <summary>Runs several repositories, up to <paramref name="throttleLimit"/> at once, sharing the tag listings. Results in input order.</summary>
     public IReadOnlyList<AutomationRun> RunAll(IReadOnlyList<AutomationRunRequest> requests, int throttleLimit, CancellationToken cancellationToken)
     {
@@ -182,8 +185,15 @@ public sealed class AutomationRunner(TagSource tags)
 
         private string Id => $"{automation.Namespace}/{automation.Name}";
 
+        /// <summary>This automation's progress bar; its steps' bars show under it.</summary>
+        private string Activity => $"Image automation {Id} in '{root}'";
+
+        private void Step(int step, string status) =>
+            runner.Progress?.Report(new ProgressReport(Activity, step - 1, 3, "steps") { Status = status });
+
         public AutomationResult Execute()
         {
+            using var finished = runner.Progress.FinishedAtEnd(Activity);
             if (automation.Suspend)
             {
                 log.Verbose($"{Id}: suspended (spec.suspend: true); skipped.");
@@ -213,6 +223,7 @@ public sealed class AutomationRunner(TagSource tags)
                 "spec.git.checkout.ref names a tag, semver, name or commit; the working copy's checked-out revision is used instead.");
             var signing = Signing();
             var updateRoot = UpdateRoot();
+            Step(1, "Selecting tags");
             var policies = SelectPolicies();
             if (policies.Count == 0)
             {
@@ -220,7 +231,9 @@ public sealed class AutomationRunner(TagSource tags)
                     errors.Count > 0 ? "no policy could be selected" : "no ImagePolicy is selected by this automation");
             }
 
-            var plan = new SetterEngine(log) { AllowDowngrade = request.AllowDowngrade }.Plan(updateRoot, SetterPolicy.Index(policies));
+            Step(2, "Updating the manifests");
+            var plan = new SetterEngine(log) { AllowDowngrade = request.AllowDowngrade, Progress = runner.Progress.Under(Activity) }
+                .Plan(updateRoot, SetterPolicy.Index(policies));
             foreach (var problem in plan.Problems)
             {
                 Record(automation, problem);
@@ -253,6 +266,7 @@ public sealed class AutomationRunner(TagSource tags)
                 return pending with { Branch = automation.EffectivePushBranch ?? "", Reason = "dry run (-WhatIf)" };
             }
 
+            Step(3, request.Push ? "Committing and pushing" : "Committing");
             var head = HeadOf(root, automation);
             WriteFiles(plan.Updates);
             CommitOutcome? outcome;
@@ -286,7 +300,7 @@ public sealed class AutomationRunner(TagSource tags)
 
         /// <summary>The commit, through the same engine entry point Submit-AutomationCommit uses (race handling and commit rules included).</summary>
         private CommitOutcome? Submit(List<SetterChange> changes, AutomationObjectName automationObject, CommitSigning? signing) =>
-            new GitAutomation(log).Submit(new SubmitRequest(root, request.AllowDowngrade ? changes.Select(WithoutGuard).ToList() : changes, automation.AuthorEmail)
+            new GitAutomation(log) { Progress = runner.Progress.Under(Activity) }.Submit(new SubmitRequest(root, request.AllowDowngrade ? changes.Select(WithoutGuard).ToList() : changes, automation.AuthorEmail)
             {
                 AuthorName = automation.AuthorName.Length > 0 ? automation.AuthorName : "fluxcdbot", // git needs a name; Flux allows none
                 MessageTemplate = NullIfEmpty(automation.MessageTemplate),

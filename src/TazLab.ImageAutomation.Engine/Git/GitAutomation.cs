@@ -21,7 +21,10 @@ public sealed class GitAutomation(IEngineLog? log = null)
     /// <summary>Network pushes go through the git program when it is installed; tests of the libgit2 fallback turn that off.</summary>
     internal bool PushNetworkRemotesWithGit { get; init; } = true;
 
-    private SubmitTuning Tuning => new(BeforePush, FirstRetryDelay, PushNetworkRemotesWithGit && GitCommandLine.Available);
+    /// <summary>Where a submission reports its steps, the files it applies and its push retries; null reports nothing.</summary>
+    public IProgress<ProgressReport>? Progress { get; init; }
+
+    private SubmitTuning Tuning => new(BeforePush, FirstRetryDelay, PushNetworkRemotesWithGit && GitCommandLine.Available, Progress);
 
     /// <summary>The working-copy root of the repository that contains <paramref name="path"/>.</summary>
     public static string FindWorkingCopy(string path)

@@ -72,8 +72,10 @@ internal sealed class SetterReplay
         : changes;
 
     /// <summary>The setter values applied to <paramref name="baseCommit"/>'s blobs of the changed files.</summary>
-    public AppliedChanges Apply(Commit baseCommit)
+    /// <param name="progress">Told of each file read, as <paramref name="step"/> with the count.</param>
+    public AppliedChanges Apply(Commit baseCommit, IProgress<ProgressReport>? progress, ProgressReport step)
     {
+        var read = 0;
         var definition = TreeDefinition.From(baseCommit.Tree);
         var changes = new List<SetterChange>();
         var contents = new Dictionary<string, byte[]>(StringComparer.Ordinal);
@@ -85,6 +87,7 @@ internal sealed class SetterReplay
                 var files = new Dictionary<string, ChangedFile>(StringComparer.Ordinal);
                 foreach (var file in root.Files.Where(f => !contents.ContainsKey(f.RepositoryPath)))
                 {
+                    progress?.Report(step with { Done = read++, Total = Files.Count, Unit = "files", Current = file.RepositoryPath });
                     if (baseCommit[file.RepositoryPath] is not { TargetType: TreeEntryTargetType.Blob } entry || entry.Mode == Mode.SymbolicLink)
                     {
                         log.Verbose($"'{file.RepositoryPath}' is not a file in {baseCommit.Sha[..7]}; its values are not applied there.");

@@ -6,7 +6,8 @@ namespace TazLab.ImageAutomation.Engine.Git;
 /// <summary>How a submission runs, beyond its request: test seams and the choice of push program.</summary>
 /// <param name="BeforePush">Runs just before each push attempt (1-based).</param>
 /// <param name="PushNetworkRemotesWithGit">Push network remotes with the git program (a hook's message reaches the user) rather than libgit2.</param>
-internal sealed record SubmitTuning(Action<int>? BeforePush, TimeSpan FirstRetryDelay, bool PushNetworkRemotesWithGit);
+/// <param name="Progress">Told of each step, each file applied and each push retry.</param>
+internal sealed record SubmitTuning(Action<int>? BeforePush, TimeSpan FirstRetryDelay, bool PushNetworkRemotesWithGit, IProgress<ProgressReport>? Progress = null);
 
 /// <summary>
 /// One Submit call: the branch modes and the push-until-accepted loop. Each attempt builds the commit on a fresh base
@@ -48,7 +49,11 @@ internal sealed class Submission
         builder = new CommitBuilder(repository, request);
         sync = new WorkingCopySync(repository, Root, log);
         Transport = request.Push ? new RemoteTransport(repository, Root, request, log, tuning.PushNetworkRemotesWithGit) : null;
+        activity = $"Committing {Replay.Files.Count} file(s) in '{Root}'";
     }
+
+    /// <summary>The submission's progress bar.</summary>
+    private readonly string activity;
 
     public string Root { get; }
     public string PushBranch { get; }
@@ -62,6 +67,8 @@ internal sealed class Submission
 
     public CommitOutcome? Run()
     {
+        using var finished = tuning.Progress.FinishedAtEnd(activity);
+        Step("Checking the working copy");
         sync.WarnAboutOtherModifications(Replay.Roots, Replay.Files);
         try
         {
@@ -79,9 +86,15 @@ internal sealed class Submission
     {
         for (var attempt = 1; ; attempt++)
         {
+            var ofAttempts = Transport is null ? "" : $" (attempt {attempt} of {request.MaxAttempts})";
+            if (Transport is not null)
+            {
+                Step($"Fetching {Transport.Remote.Name}/{PushBranch}{ofAttempts}");
+            }
+
             var remoteHead = Transport?.FetchBranch(PushBranch);
             var baseCommit = remoteHead ?? LocalBase();
-            var applied = Replay.Apply(baseCommit);
+            var applied = Replay.Apply(baseCommit, tuning.Progress, new ProgressReport(activity) { Status = "Applying the values" + ofAttempts });
             if (applied.Tree is null)
             {
                 log.Verbose($"{(remoteHead is null ? $"Branch '{PushBranch}'" : $"{Transport!.Remote.Name}/{PushBranch}")} already holds the new values, so there is nothing to commit and nothing was pushed.");
@@ -91,15 +104,18 @@ internal sealed class Submission
             var commit = builder.Create(applied.Tree, baseCommit, builder.Message(applied.Changes));
             if (Transport is null)
             {
+                Step("Updating the working copy");
                 sync.Settle(PushBranch, CheckedOut, commit, baseCommit, applied);
                 return Outcome(commit, applied, pushed: false, attempt);
             }
 
             tuning.BeforePush?.Invoke(attempt);
+            Step($"Pushing {commit.Sha[..7]} to {Transport.Remote.Name}/{PushBranch}{ofAttempts}");
             var result = Transport.Push(commit.Sha, $"refs/heads/{PushBranch}");
             if (result.Rejection is null)
             {
                 log.Verbose($"Pushed {commit.Sha[..7]} to {Transport.Remote.Name}/{PushBranch} (attempt {attempt}).");
+                Step("Updating the working copy");
                 Transport.UpdateTrackingRef(PushBranch, commit.Id);
                 sync.Settle(PushBranch, CheckedOut, commit, baseCommit, applied);
                 PushRefspecs(commit);
@@ -117,9 +133,13 @@ internal sealed class Submission
             }
 
             log.Verbose($"Push attempt {attempt} was rejected ({result.Rejection}); making the commit again on {Transport.Remote.Name}/{PushBranch}.");
-            Thread.Sleep(tuning.FirstRetryDelay * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble()));
+            var delay = tuning.FirstRetryDelay * Math.Pow(2, attempt - 1) * (0.5 + Random.Shared.NextDouble());
+            Step($"Push rejected; retrying in {delay.TotalSeconds:0.#} s (attempt {attempt + 1} of {request.MaxAttempts})");
+            Thread.Sleep(delay);
         }
     }
+
+    private void Step(string status) => tuning.Progress?.Report(new ProgressReport(activity) { Status = status });
 
     /// <summary>The base without a remote: the push branch as it is locally (Flux: a new push branch starts from the checkout).</summary>
     private Commit LocalBase() =>

@@ -31,16 +31,17 @@ public sealed class OrderedWorkQueue<T> : IDisposable
     public IEnumerable<WorkOutcome<T>> TakeFinished() => Take(wait: false);
 
     /// <summary>Every remaining item in order, waiting for each.</summary>
-    public IEnumerable<WorkOutcome<T>> TakeAll() => Take(wait: true);
+    /// <param name="waitFor">How to wait for an item to finish (a cmdlet writes progress meanwhile); by default simply waits.</param>
+    public IEnumerable<WorkOutcome<T>> TakeAll(Action<WaitHandle>? waitFor = null) => Take(wait: true, waitFor);
 
     public void Dispose() => slots.Dispose();
 
-    private IEnumerable<WorkOutcome<T>> Take(bool wait)
+    private IEnumerable<WorkOutcome<T>> Take(bool wait, Action<WaitHandle>? waitFor = null)
     {
         while (pending.Count > 0 && (wait || pending.Peek().Task.IsCompleted))
         {
             var (task, log) = pending.Dequeue();
-            ((IAsyncResult)task).AsyncWaitHandle.WaitOne();
+            (waitFor ?? (handle => handle.WaitOne()))(((IAsyncResult)task).AsyncWaitHandle);
             yield return task.IsCompletedSuccessfully
                 ? new WorkOutcome<T>(task.Result, null, log.Entries)
                 : new WorkOutcome<T>(default, task.Exception?.InnerException ?? new OperationCanceledException(cancellationToken), log.Entries);

@@ -52,8 +52,12 @@ public sealed partial class RegistryClient
     /// <summary>Every tag of <paramref name="image"/> minus those <paramref name="exclusion"/> drops, each once, in ordinal order.</summary>
     public async Task<IReadOnlyList<ListedTag>> ListTagsAsync(ImageReference image, TagExclusion exclusion, IEngineLog? log, CancellationToken cancellationToken)
     {
+        using var finished = options.Progress.FinishedAtEnd(ListingActivity(image));
         return await RunAsync(image, log, s => ListPagesAsync(s, exclusion), cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The progress bar of one image's listing.</summary>
+    private static string ListingActivity(ImageReference image) => $"Listing tags of '{image.Original}'";
 
     /// <summary>
     /// The digest of the manifest or index <paramref name="tag"/> points at (<c>Docker-Content-Digest</c> of a HEAD,
@@ -103,6 +107,7 @@ public sealed partial class RegistryClient
         var invalid = 0;
         for (var page = 1; next is not null; page++)
         {
+            options.Progress?.Report(new ProgressReport(ListingActivity(image), seen.Count, null, "tags") { Current = $"Page {page}: {session.Scrub(next.PathAndQuery)}" });
             if (page > options.MaxPages)
             {
                 session.Log.Warning($"Stopped listing '{image.Original}' after {options.MaxPages} pages; tags on later pages are missing. The registry may be paging in small steps or looping.");

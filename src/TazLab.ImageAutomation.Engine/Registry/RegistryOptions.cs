@@ -1,3 +1,5 @@
+using TazLab.ImageAutomation.Engine.Diagnostics;
+
 namespace TazLab.ImageAutomation.Engine.Registry;
 
 /// <summary>How a <see cref="RegistryClient"/> reaches registries: credentials, TLS, mirrors, limits.</summary>
@@ -32,6 +34,9 @@ public sealed record RegistryOptions
     public int MaxPages { get; init; } = 1000;
 
     public RetryOptions Retry { get; init; } = new();
+
+    /// <summary>Where pages listed and retry waits are reported (from worker threads); null reports nothing.</summary>
+    public IProgress<ProgressReport>? Progress { get; init; }
 
     /// <summary>Environment lookup (DOCKER_CONFIG, HOME, PATH); replaceable so tests need not touch the process environment.</summary>
     internal Func<string, string?> GetEnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;

@@ -88,7 +88,7 @@ internal sealed class RegistryTransport
 
                 result.Dispose();
                 log.Verbose($"{Capitalised(subject.Server)} answered {(int)result.Status}; retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
-                await Task.Delay(delay, time, ct).ConfigureAwait(false);
+                await WaitToRetryAsync(delay, $"Answered {(int)result.Status}", attempt, subject, options, ct).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or IOException && !ct.IsCancellationRequested)
             {
@@ -100,7 +100,7 @@ internal sealed class RegistryTransport
 
                 var delay = Backoff(retry, attempt);
                 log.Verbose($"Connection to {subject.Server} failed ({scrub(e.Message)}); retry {attempt + 1} of {retry.MaxRetries} in {delay.TotalSeconds:0.##} s.");
-                await Task.Delay(delay, time, ct).ConfigureAwait(false);
+                await WaitToRetryAsync(delay, "Connection failed", attempt, subject, options, ct).ConfigureAwait(false);
             }
             catch
             {
@@ -108,6 +108,15 @@ internal sealed class RegistryTransport
                 throw;
             }
         }
+    }
+
+    /// <summary>The wait before retry <paramref name="attempt"/> + 1, shown as a progress bar of its own while it lasts.</summary>
+    private static async Task WaitToRetryAsync(TimeSpan delay, string why, int attempt, RequestSubject subject, RegistryOptions options, CancellationToken ct)
+    {
+        var activity = $"Waiting for {subject.Server} ('{subject.Image}')";
+        options.Progress?.Report(new ProgressReport(activity) { Status = $"{why}; retrying in {delay.TotalSeconds:0.#} s (retry {attempt + 1} of {options.Retry.MaxRetries})" });
+        using var finished = options.Progress.FinishedAtEnd(activity);
+        await Task.Delay(delay, options.Cache.Time, ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -13,11 +13,15 @@ public static class AtomicFile
     /// overlapping them makes 200 files take about the time of 15. The writers are threads of their own: blocked
     /// thread-pool threads would only be added slowly.
     /// </summary>
+    /// <param name="progress">Told of each file written (from the writer threads).</param>
     /// <returns>For each update, in order, null when it was written, or why it was not.</returns>
-    public static AutomationException?[] WriteAll(IReadOnlyList<FileUpdate> updates)
+    public static AutomationException?[] WriteAll(IReadOnlyList<FileUpdate> updates, IProgress<ProgressReport>? progress = null)
     {
+        const string Activity = "Writing manifests";
+        using var finished = progress.FinishedAtEnd(Activity);
         var failures = new AutomationException?[updates.Count];
         var next = -1;
+        var written = 0;
         void WriteNext()
         {
             for (int i; (i = Interlocked.Increment(ref next)) < updates.Count;)
@@ -31,6 +35,8 @@ public static class AtomicFile
                     // Caught whatever it is: an exception escaping a thread of its own would end the process.
                     failures[i] = e as AutomationException ?? WriteFailed(updates[i].Path, e);
                 }
+
+                progress?.Report(new ProgressReport(Activity, Interlocked.Increment(ref written), updates.Count, "files") { Current = updates[i].Path });
             }
         }
 

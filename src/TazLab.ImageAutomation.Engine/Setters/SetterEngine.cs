@@ -46,6 +46,9 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
     /// current value. Off by default: such a marker is left alone with a warning (a deviation from Flux).</summary>
     public bool AllowDowngrade { get; init; }
 
+    /// <summary>Where the walk reports each file it visits; null reports nothing.</summary>
+    public IProgress<ProgressReport>? Progress { get; init; }
+
     private sealed record ParsedFile(ScreenedFile File, string Text, bool HasBom, MarkerScanner.ScanResult Scan);
 
     /// <param name="root">An existing directory.</param>
@@ -100,7 +103,9 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             { Settings = [Setting.UpdatePath] };
         }
 
-        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems, leftovers: leftovers))
+        var activity = $"Looking for markers under '{fullRoot}'";
+        using var finished = Progress.FinishedAtEnd(activity);
+        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems, leftovers: leftovers, progress: Progress, activity: activity))
         {
             ParsedFile? parsed = null;
             try

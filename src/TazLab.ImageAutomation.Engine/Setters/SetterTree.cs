@@ -26,17 +26,20 @@ internal static class SetterTree
     /// <param name="root">An existing directory, absolute.</param>
     /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
     /// <param name="leftovers">Receives the temporary files of interrupted writes (<see cref="AtomicFile.IsTemporaryName"/>).</param>
+    /// <param name="progress">Told of each file visited, as a bar named <paramref name="activity"/>.</param>
     /// <remarks>One file at a time: reading in parallel was slower on a busy two-core machine, and a walk is I/O-bound anyway.</remarks>
     public static IEnumerable<ScreenedFile> ScreenedFiles(
-        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null)
+        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null,
+        IProgress<ProgressReport>? progress = null, string activity = "")
     {
         read ??= CandidateReader.Read;
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
-        // Every file the walk visits passes here once, in walk order (the place to report progress per file).
+        var visited = 0;
         foreach (var file in Walk(root, problems))
         {
+            progress?.Report(new ProgressReport(activity, visited++, null, "files read") { Current = file });
             if (AtomicFile.IsTemporaryName(Path.GetFileName(file.AsSpan())))
             {
                 leftovers?.Add(file);

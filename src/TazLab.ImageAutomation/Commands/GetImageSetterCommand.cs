@@ -23,11 +23,12 @@ public sealed class GetImageSetterCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        using var progress = ProgressWriter.For(this, firstActivityId: 2_000_000);
         var root = PathResolution.ExistingDirectory(this, Path, nameof(Path));
         MarkerInventory inventory;
         try
         {
-            inventory = new SetterEngine(new CmdletLog(this), MaxFileSize).FindMarkers(root);
+            inventory = new SetterEngine(new CmdletLog(this), MaxFileSize) { Progress = progress.Sink }.FindMarkers(root);
         }
         catch (AutomationException e)
         {

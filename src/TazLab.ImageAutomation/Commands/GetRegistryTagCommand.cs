@@ -15,11 +15,16 @@ namespace TazLab.ImageAutomation.Commands;
 [OutputType(typeof(RegistryTag), typeof(RegistryTagList))]
 public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 {
+    private const string Activity = "Listing registry tags";
     private readonly CancellationTokenSource cancellation = new();
     private readonly Queue<string> imagesInQueue = new();
     private TagSource? source;
     private ListingOrigin? origin;
     private OrderedWorkQueue<IReadOnlyList<ListedTag>>? queue;
+    private ProgressWriter? progress;
+    private int queued;
+    private int listed;
+    private bool allQueued;
 
     /// <summary>Image repositories without tag or digest (<c>tazzo/tazlab-blog</c>, <c>ghcr.io/org/app</c>, <c>ocidir://./layout</c>).</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -46,9 +51,10 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 
     protected override void BeginProcessing()
     {
+        progress = ProgressWriter.For(this, firstActivityId: 1_000_000);
         try
         {
-            source = new TagSource(BuildRegistryOptions());
+            source = new TagSource(BuildRegistryOptions() with { Progress = progress.Sink.Under(Activity) });
             origin = new ListingOrigin(source, AllowInsecureHttp);
             if (ExcludePattern is { Length: > 0 })
             {
@@ -66,6 +72,35 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
 
     protected override void ProcessRecord()
     {
+        try
+        {
+            Queue();
+            Write(queue!.TakeFinished());
+        }
+        catch
+        {
+            progress!.Dispose();
+            throw;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        try
+        {
+            allQueued = true;
+            ReportListed();
+            Write(queue!.TakeAll(progress!.WaitFor));
+        }
+        finally
+        {
+            progress!.Dispose();
+        }
+    }
+
+    private void Queue()
+    {
+        ReportListed(); // before the listings start, so their bars show under this one
         foreach (var image in Image)
         {
             var listing = new TagListing(image)
@@ -78,12 +113,12 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
             };
             queue!.Add((log, ct) => source!.ListTagsAsync(listing, log, ct));
             imagesInQueue.Enqueue(image);
+            queued++;
         }
-
-        Write(queue!.TakeFinished());
     }
 
-    protected override void EndProcessing() => Write(queue!.TakeAll());
+    /// <summary>The command's own bar: images listed, out of how many once the pipeline has given them all.</summary>
+    private void ReportListed() => progress!.Report(new ProgressReport(Activity, listed, allQueued ? queued : null, "images listed"));
 
     protected override void StopProcessing() => cancellation.Cancel();
 
@@ -98,6 +133,7 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
         foreach (var outcome in outcomes)
         {
             var image = imagesInQueue.Dequeue();
+            listed++;
             new CmdletLog(this).Replay(outcome.Log);
 
             switch (outcome.Error)
@@ -126,6 +162,8 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
                     WriteError(new ErrorRecord(outcome.Error, "RegistryTagListFailed", ErrorCategory.NotSpecified, image));
                     break;
             }
+
+            ReportListed();
         }
     }
 

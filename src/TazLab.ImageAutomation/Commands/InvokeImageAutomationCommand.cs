@@ -91,9 +91,10 @@ public sealed class InvokeImageAutomationCommand : RegistryCommandBase, IDisposa
     protected override void EndProcessing()
     {
         TemporaryClone? clone = null;
+        using var progress = ProgressWriter.For(this, firstActivityId: 5_000_000);
         try
         {
-            var runner = new AutomationRunner(new TagSource(BuildRegistryOptions()));
+            var runner = new AutomationRunner(new TagSource(BuildRegistryOptions() with { Progress = progress.Sink })) { Progress = progress.Sink };
             if (ParameterSetName == UrlSet)
             {
                 clone = TemporaryClone.Create(Url, Branch, Git(), null);
@@ -103,7 +104,7 @@ public sealed class InvokeImageAutomationCommand : RegistryCommandBase, IDisposa
             var dryRun = !ShouldProcess(string.Join(", ", ParameterSetName == UrlSet ? [Url] : repositories),
                 $"Run image automations{(Push ? ", commit and push" : " and commit")}");
             var requests = repositories.Select(r => Request(r, dryRun)).ToList();
-            var runs = runner.RunAll(requests, ThrottleLimit, cancellation.Token);
+            var runs = progress.Run(() => runner.RunAll(requests, ThrottleLimit, cancellation.Token));
             foreach (var run in runs)
             {
                 Write(run);

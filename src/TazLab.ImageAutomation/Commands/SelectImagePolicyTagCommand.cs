@@ -27,6 +27,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
     private readonly Dictionary<PolicySpec, TagPolicy> policies = [];
     private readonly Dictionary<(string Image, string Tag), string> reportedDigests = [];
     private readonly Dictionary<string, ListingOrigin> listedBy = [];
+    private ProgressWriter? progress;
     private readonly CancellationTokenSource cancellation = new();
     private TagSource? source;
 
@@ -240,6 +241,7 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
 
     protected override void EndProcessing()
     {
+        using var writer = progress = ProgressWriter.For(this, firstActivityId: 6_000_000);
         foreach (var ((spec, image), tags) in tagsByImage)
         {
             try
@@ -299,13 +301,16 @@ public sealed class SelectImagePolicyTagCommand : RegistryCommandBase, IDisposab
             return "";
         }
 
-        // Registry parameters given here win; otherwise the registry is asked the way the tags were listed.
+        // Registry parameters given here win; otherwise the registry is asked the way the tags were listed (that source
+        // reports its retry waits to Get-RegistryTag's bars, which are finished by now: they are not shown).
         var listed = ConnectionParameters.Any(MyInvocation.BoundParameters.ContainsKey) ? null : listedBy.GetValueOrDefault(image);
+        var tags = listed?.Source ?? (source ??= new TagSource(BuildRegistryOptions() with { Progress = progress!.Sink }));
         var log = new BufferedEngineLog();
         try
         {
-            return Engine.Policies.DigestReflection.DigestAsync(reflection, image, tag, reportedDigests.GetValueOrDefault((image, tag)),
-                listed?.Source ?? (source ??= new TagSource(BuildRegistryOptions())), listed?.Insecure ?? AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult();
+            // On a worker, so a retry wait's progress is written meanwhile.
+            return progress!.Run(() => Engine.Policies.DigestReflection.DigestAsync(reflection, image, tag, reportedDigests.GetValueOrDefault((image, tag)),
+                tags, listed?.Insecure ?? AllowInsecureHttp, log, cancellation.Token).GetAwaiter().GetResult());
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

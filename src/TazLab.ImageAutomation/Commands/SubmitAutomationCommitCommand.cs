@@ -126,10 +126,11 @@ public sealed class SubmitAutomationCommitCommand : PSCmdlet
             WriteWarning("-Refspec is pushed only together with -Push; nothing will be pushed.");
         }
 
+        using var progress = ProgressWriter.For(this, firstActivityId: 4_000_000);
         try
         {
             var workingCopy = GitAutomation.FindWorkingCopy(path);
-            var automation = new GitAutomation(new CmdletLog(this));
+            var automation = new GitAutomation(new CmdletLog(this)) { Progress = progress.Sink };
             var request = Request(workingCopy, Push.IsPresent);
             var preview = automation.Preview(request);
             var files = string.Join(", ", preview.Files);

@@ -87,11 +87,13 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
 
     protected override void EndProcessing()
     {
+        using var progress = ProgressWriter.For(this, firstActivityId: 3_000_000);
         var root = PathResolution.ExistingDirectory(this, Path, nameof(Path));
         SetterPlan plan;
         try
         {
-            plan = new SetterEngine(new CmdletLog(this), MaxFileSize) { AllowDowngrade = AllowDowngrade }.Plan(root, SetterPolicy.Index(policies));
+            plan = new SetterEngine(new CmdletLog(this), MaxFileSize) { AllowDowngrade = AllowDowngrade, Progress = progress.Sink }
+                .Plan(root, SetterPolicy.Index(policies));
         }
         catch (AutomationException e)
         {
@@ -119,7 +121,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             "Set " + string.Join(", ", update.Changes.Select(c => $"'{c.OldValue}' -> '{c.NewValue}'")))).ToList();
 
         var whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w) && w is SwitchParameter { IsPresent: true };
-        var failures = AtomicFile.WriteAll(approved);
+        var failures = progress.Run(() => AtomicFile.WriteAll(approved, progress.Sink));
         foreach (var update in plan.Updates)
         {
             var index = approved.IndexOf(update);

@@ -33,6 +33,36 @@ public sealed class AutomationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void EachAutomationReportsItsStepsWithTheSettersAndTheCommitUnderIt()
+    {
+        var clone = SampleRepository("progress");
+        var reports = new System.Collections.Concurrent.ConcurrentQueue<TazLab.ImageAutomation.Engine.Diagnostics.ProgressReport>();
+        var runner = new AutomationRunner(OfflineTags()) { Progress = new Collect(reports) };
+
+        var run = runner.Run(new AutomationRunRequest(clone), default);
+
+        Assert.Equal(4, run.Results.Count);
+        foreach (var result in run.Results)
+        {
+            var activity = $"Image automation {result.Namespace}/{result.Name} in '{run.Repository}'";
+            var own = reports.Where(r => r.Activity == activity).ToList();
+            Assert.Equal(["Selecting tags", "Updating the manifests", "Committing", null], own.Select(r => r.Status));
+            Assert.Equal([0L, 1, 2], own.SkipLast(1).Select(r => r.Done));
+            Assert.All(own.SkipLast(1), r => Assert.Equal(3, r.Total));
+            Assert.True(own[^1].Completed);
+            var steps = reports.Where(r => r.Parent == activity).Select(r => r.Activity).Distinct().ToList();
+            Assert.Contains(steps, a => a.StartsWith("Looking for markers under ", StringComparison.Ordinal));
+            Assert.Contains(steps, a => a.StartsWith("Committing 1 file(s) in ", StringComparison.Ordinal));
+        }
+    }
+
+    private sealed class Collect(System.Collections.Concurrent.ConcurrentQueue<TazLab.ImageAutomation.Engine.Diagnostics.ProgressReport> reports)
+        : IProgress<TazLab.ImageAutomation.Engine.Diagnostics.ProgressReport>
+    {
+        public void Report(TazLab.ImageAutomation.Engine.Diagnostics.ProgressReport value) => reports.Enqueue(value);
+    }
+
+    [Fact]
     public void ADryRunWritesNothingAndCarriesTheDiffAndMessage()
     {
         var clone = SampleRepository("dry");
