@@ -32,7 +32,7 @@ Describe 'The module layout' {
 
     # Windows PowerShell 5.1 cannot run here (README, "what is verified where"): the layout and the references are what
     # this machine can check.
-    It 'lays out bin/net472 the same way, with libgit2 where LibGit2Sharp looks on .NET Framework (lib/win32/<arch>)' {
+    It 'lays out bin/net472 the same way, with libgit2 where LibGit2Sharp looks on .NET Framework (lib/win32/x64, x86, arm64)' {
         (Get-ChildItem $desktop -File).Name | Sort-Object | Should -Be @('TazLab.ImageAutomation.dll', 'TazLab.ImageAutomation.pdb')
         foreach ($assembly in 'TazLab.ImageAutomation.Engine.dll', 'LibGit2Sharp.dll', 'YamlDotNet.dll', 'System.Memory.dll', 'System.Text.Json.dll', 'Microsoft.IO.Redist.dll') {
             Join-Path $desktop "dependencies/$assembly" | Should -Exist
