@@ -13,6 +13,12 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private static readonly string DependencyDirectory =
         Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "dependencies");
 
+    // Also as the assembly's module initializer, so the handler is there before anything of this assembly runs: if
+    // Windows PowerShell's import loads every type for analysis, CmdletLog's engine interface is asked for then.
+    [System.Runtime.CompilerServices.ModuleInitializer]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "This library is a PowerShell module: its loader must run first.")]
+    internal static void Subscribe() => new ModuleInitializer().OnImport();
+
     public void OnImport()
     {
         // Import-Module -Force calls this again in the same process: subscribe once.
