@@ -6,8 +6,9 @@
     CompanyName          = 'TazLab'
     Copyright            = '(c) 2026 TazLab. Released under the MIT License.'
     Description          = 'Flux CD image automation as composable PowerShell commands: list registry tags, select the newest by ImagePolicy, rewrite $imagepolicy setter markers byte-exactly, commit and push.'
-    PowerShellVersion    = '7.4'
-    CompatiblePSEditions = @('Core')
+    # 5.1 for Windows PowerShell (bin/net472); on PowerShell Core the psm1 loader asks for 7.4 or later, with a message.
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Core', 'Desktop')
     FormatsToProcess     = @('TazLab.ImageAutomation.Format.ps1xml')
     CmdletsToExport      = @(
         'Get-RegistryTag'
@@ -23,11 +24,12 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('Flux', 'GitOps', 'Kubernetes', 'ImageAutomation', 'Registry', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
+            Tags         = @('Flux', 'GitOps', 'Kubernetes', 'ImageAutomation', 'Registry', 'PSEdition_Core', 'PSEdition_Desktop', 'Linux', 'MacOS', 'Windows')
             ProjectUri   = 'https://github.com/tazlab/TazLab.ImageAutomation'
             LicenseUri   = 'https://github.com/tazlab/TazLab.ImageAutomation/blob/main/LICENSE'
             ReleaseNotes = @'
-0.1.0: Flux CD image automation outside the cluster, for PowerShell 7.4 and later.
+0.1.0: Flux CD image automation outside the cluster, for PowerShell 7.4 and later, and a Windows PowerShell 5.1
+build (.NET Framework 4.7.2) that is built and checked but not yet run on Windows.
 
 Seven commands that pipe into each other:
 - Get-RegistryTag lists tags from any OCI registry (Docker Hub, ghcr.io, private registries with docker's

@@ -32,10 +32,20 @@ $tools = Join-Path $root '.tools'
 # RIDs whose libgit2 we ship: every platform PowerShell 7.4+ runs on, less 32-bit ARM and ppc64le.
 $nativeRids = 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64'
 
+# Windows PowerShell 5.1 runs on Windows only: its libgit2 for each Windows architecture.
+$desktopNativeArchitectures = 'x64', 'x86', 'arm64'
+
 function Invoke-Native {
     param([Parameter(Mandatory)] [scriptblock] $Command, [string] $What)
     & $Command
     if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+function Copy-NativeLibrary {
+    param([Parameter(Mandatory)] [string] $From, [Parameter(Mandatory)] [string] $To)
+    if (-not (Test-Path $From)) { throw "The publish output has no native libgit2 in $From." }
+    New-Item -ItemType Directory -Force -Path $To | Out-Null
+    Copy-Item (Join-Path $From '*') $To
 }
 
 # The pwsh running this script, as a command line usable for child processes (pwsh may be a dotnet tool: 'dotnet pwsh.dll').
@@ -56,26 +66,35 @@ function Invoke-Build {
     $version = (Import-PowerShellDataFile (Join-Path $root "$moduleName.psd1")).ModuleVersion
     $publish = Join-Path $root "obj/publish"
     Remove-Item $publish, $moduleOut -Recurse -Force -ErrorAction Ignore
-    Invoke-Native -What 'dotnet publish' {
-        dotnet publish (Join-Path $root "src/$moduleName/$moduleName.csproj") -c $Configuration -o $publish --nologo -v quiet "-p:Version=$version"
-    }
-
-    # Layout: the cmdlets assembly alone in bin/net8.0 (PowerShell's default load context); the engine and every
-    # third-party file in bin/net8.0/dependencies, where only the module's own load context looks.
-    $bin = Join-Path $moduleOut 'bin/net8.0'
-    $dependencies = Join-Path $bin 'dependencies'
-    New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
+    New-Item -ItemType Directory -Force -Path $moduleOut | Out-Null
     Copy-Item (Join-Path $root "$moduleName.psd1"), (Join-Path $root 'LICENSE') $moduleOut
     Copy-Item (Join-Path $root "src/$moduleName/Module/*") $moduleOut
-    Copy-Item (Join-Path $publish "$moduleName.dll"), (Join-Path $publish "$moduleName.pdb") $bin
-    Get-ChildItem $publish -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $dependencies
-    Copy-Item (Join-Path $publish "$moduleName.Engine.pdb") $dependencies
-    foreach ($rid in $nativeRids) {
-        $native = Join-Path $publish "runtimes/$rid/native"
-        if (-not (Test-Path $native)) { throw "The publish output has no native libgit2 for $rid ($native)." }
-        $target = Join-Path $dependencies "runtimes/$rid/native"
-        New-Item -ItemType Directory -Force -Path $target | Out-Null
-        Copy-Item (Join-Path $native '*') $target
+
+    # Layout, per target: the cmdlets assembly alone in bin/<tfm> (PowerShell's default load context); the engine and
+    # every third-party file in bin/<tfm>/dependencies, where only the module's own loader looks.
+    foreach ($framework in 'net8.0', 'net472') {
+        $published = Join-Path $publish $framework
+        Invoke-Native -What "dotnet publish ($framework)" {
+            dotnet publish (Join-Path $root "src/$moduleName/$moduleName.csproj") -c $Configuration -f $framework -o $published --nologo -v quiet "-p:Version=$version"
+        }
+        $bin = Join-Path $moduleOut "bin/$framework"
+        $dependencies = Join-Path $bin 'dependencies'
+        New-Item -ItemType Directory -Force -Path $dependencies | Out-Null
+        Copy-Item (Join-Path $published "$moduleName.dll"), (Join-Path $published "$moduleName.pdb") $bin
+        Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $dependencies
+        Copy-Item (Join-Path $published "$moduleName.Engine.pdb") $dependencies
+        if ($framework -eq 'net8.0') {
+            # EngineLoadContext maps libgit2 to runtimes/<rid>/native itself.
+            foreach ($rid in $nativeRids) {
+                Copy-NativeLibrary -From (Join-Path $published "runtimes/$rid/native") -To (Join-Path $dependencies "runtimes/$rid/native")
+            }
+        }
+        else {
+            # On .NET Framework, LibGit2Sharp loads lib/win32/<arch>/git2-<hash>.dll next to itself (its GlobalSettings).
+            foreach ($arch in $desktopNativeArchitectures) {
+                Copy-NativeLibrary -From (Join-Path $published "lib/win32/$arch") -To (Join-Path $dependencies "lib/win32/$arch")
+            }
+        }
     }
 
     # Help is built from docs/help in a child pwsh, against the laid-out cmdlets, so it cannot drift from them.

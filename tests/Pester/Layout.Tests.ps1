@@ -1,13 +1,22 @@
 # The built layout (build.ps1 -Task Build) and the loader that picks its binary module by edition.
-BeforeDiscovery {
-    $hasDesktopBuild = Test-Path (Join-Path $env:TAZLAB_MODULE_PATH 'bin/net472')
-}
-
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $modulePath = Get-TestModulePath
     $core = Join-Path $modulePath 'bin/net8.0'
     $desktop = Join-Path $modulePath 'bin/net472'
+
+    # The names of the assemblies a file references, read from its metadata without loading it.
+    function Get-AssemblyReference {
+        param([string] $Path)
+        $stream = [IO.File]::OpenRead($Path)
+        try {
+            $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+            $reader = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            foreach ($handle in $reader.AssemblyReferences) { $reader.GetString($reader.GetAssemblyReference($handle).Name) }
+            $pe.Dispose()
+        }
+        finally { $stream.Dispose() }
+    }
 }
 
 Describe 'The module layout' {
@@ -21,13 +30,38 @@ Describe 'The module layout' {
         }
     }
 
-    # Built only where the engine compiles for net472 (README, "Windows PowerShell 5.1"): skipped until then.
-    It 'lays out bin/net472 the same way, with libgit2 where LibGit2Sharp looks on .NET Framework (lib/win32/<arch>)' -Skip:(-not $hasDesktopBuild) {
+    # Windows PowerShell 5.1 cannot run here (README, "what is verified where"): the layout and the references are what
+    # this machine can check.
+    It 'lays out bin/net472 the same way, with libgit2 where LibGit2Sharp looks on .NET Framework (lib/win32/x64, x86, arm64)' {
         (Get-ChildItem $desktop -File).Name | Sort-Object | Should -Be @('TazLab.ImageAutomation.dll', 'TazLab.ImageAutomation.pdb')
-        foreach ($assembly in 'TazLab.ImageAutomation.Engine.dll', 'LibGit2Sharp.dll', 'YamlDotNet.dll') {
+        foreach ($assembly in 'TazLab.ImageAutomation.Engine.dll', 'LibGit2Sharp.dll', 'YamlDotNet.dll', 'System.Memory.dll', 'System.Text.Json.dll', 'Microsoft.IO.Redist.dll') {
             Join-Path $desktop "dependencies/$assembly" | Should -Exist
         }
-        @(Get-ChildItem (Join-Path $desktop 'dependencies/lib/win32/x64') -File -Filter 'git2-*.dll').Count | Should -Be 1
+        foreach ($arch in 'x64', 'x86', 'arm64') {
+            @(Get-ChildItem (Join-Path $desktop "dependencies/lib/win32/$arch") -File -Filter 'git2-*.dll').Count | Should -Be 1 -Because "Windows $arch needs its libgit2"
+        }
+        Join-Path $desktop 'dependencies/runtimes' | Should -Not -Exist
+    }
+
+    It 'builds bin/net472 for .NET Framework: its assemblies reference mscorlib, not .NET''s System.Runtime' {
+        foreach ($file in (Join-Path $desktop 'TazLab.ImageAutomation.dll'), (Join-Path $desktop 'dependencies/TazLab.ImageAutomation.Engine.dll')) {
+            $references = @(Get-AssemblyReference $file)
+            $references | Should -Contain 'mscorlib' -Because $file
+            $references | Should -Not -Contain 'System.Runtime' -Because $file
+        }
+    }
+
+    It 'has in dependencies/ every assembly bin/net472 references that .NET Framework 4.7.2 does not provide' {
+        $packages = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+        $framework = Get-ChildItem (Join-Path $packages 'microsoft.netframework.referenceassemblies.net472') -Directory | Sort-Object Name | Select-Object -Last 1
+        $frameworkDirectory = Join-Path $framework.FullName 'build/.NETFramework/v4.7.2'
+        $provided = @((Get-ChildItem $frameworkDirectory, (Join-Path $frameworkDirectory 'Facades') -File -Filter '*.dll').BaseName) +
+            @((Get-ChildItem (Join-Path $desktop 'dependencies') -File -Filter '*.dll').BaseName)
+        $assemblies = @(Get-Item (Join-Path $desktop 'TazLab.ImageAutomation.dll')) + @(Get-ChildItem (Join-Path $desktop 'dependencies') -File -Filter '*.dll')
+        $missing = foreach ($assembly in $assemblies) {
+            Get-AssemblyReference $assembly.FullName | Where-Object { $_ -notin $provided -and $_ -ne 'System.Management.Automation' } | ForEach-Object { "$($assembly.Name) -> $_" }
+        }
+        $missing | Should -BeNullOrEmpty
     }
 }
 

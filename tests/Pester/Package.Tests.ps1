@@ -60,6 +60,10 @@ Describe 'The .nupkg' {
             $expected = (Get-ChildItem (Join-Path $modulePath 'bin/net8.0/dependencies/runtimes') -Directory).Name
             $runtimes = $names | Where-Object { $_ -match '^bin/net8\.0/dependencies/runtimes/([^/]+)/native/' } | ForEach-Object { $Matches[1] }
             @($runtimes | Sort-Object -Unique) | Should -Be @($expected | Sort-Object)
+            $names | Should -Contain 'bin/net472/TazLab.ImageAutomation.dll'
+            $names | Should -Contain 'bin/net472/dependencies/TazLab.ImageAutomation.Engine.dll'
+            $architectures = $names | Where-Object { $_ -match '^bin/net472/dependencies/lib/win32/([^/]+)/git2-[0-9a-f]+\.dll$' } | ForEach-Object { $Matches[1] }
+            @($architectures | Sort-Object) | Should -Be @('arm64', 'x64', 'x86')
         }
         finally { $archive.Dispose() }
     }
@@ -125,6 +129,14 @@ Describe 'The Azure Automation zip' {
         @($runtimes) | Should -Be @('linux-x64', 'win-x64')
         $native -match '^TazLab\.ImageAutomation/bin/net8\.0/dependencies/runtimes/win-x64/native/git2-[0-9a-f]+\.dll$' | Should -HaveCount 1
         @(Get-ChildItem (Join-Path $modulePath 'bin/net8.0/dependencies/runtimes') -Directory).Count | Should -BeGreaterThan 2
+    }
+
+    It 'holds the Windows PowerShell 5.1 build with libgit2 for Windows x64 only (Azure Automation''s sandboxes)' {
+        $entries.FullName | Should -Contain 'TazLab.ImageAutomation/bin/net472/TazLab.ImageAutomation.dll'
+        $entries.FullName | Should -Contain 'TazLab.ImageAutomation/bin/net472/dependencies/TazLab.ImageAutomation.Engine.dll'
+        $desktopNative = @($entries.FullName | Where-Object { $_ -match '^TazLab\.ImageAutomation/bin/net472/dependencies/lib/' -and $_ -notmatch '/$' })
+        $desktopNative | Should -HaveCount 1
+        $desktopNative[0] | Should -Match '^TazLab\.ImageAutomation/bin/net472/dependencies/lib/win32/x64/git2-[0-9a-f]+\.dll$'
     }
 
     It 'imports from the extracted folder in a fresh pwsh and commits through libgit2' {

@@ -20,5 +20,11 @@ namespace System.IO
             public static IEnumerable<string> EnumerateFiles(string path, string searchPattern, Microsoft.IO.EnumerationOptions options) =>
                 Microsoft.IO.Directory.EnumerateFiles(path, searchPattern, options);
         }
+
+        extension(DirectoryInfo directory)
+        {
+            public IEnumerable<DirectoryInfo> EnumerateDirectories(string searchPattern, Microsoft.IO.EnumerationOptions options) =>
+                Microsoft.IO.Directory.EnumerateDirectories(directory.FullName, searchPattern, options).Select(path => new DirectoryInfo(path));
+        }
     }
 }

@@ -44,6 +44,9 @@ internal static class FilePolyfill
 
         public static void SetUnixFileMode(string path, UnixFileMode mode) => throw new PlatformNotSupportedException();
 
+        public static FileStream Open(string path, FileStreamOptions options) =>
+            new(path, options.Mode, options.Access, options.Share, options.BufferSize, options.Options);
+
         /// <summary>
         /// A handle for <see cref="RandomAccess"/>. The stream that opened it is kept alive with the handle, and reads go
         /// through it; disposing the handle closes the file.
@@ -81,6 +84,22 @@ internal static class RandomAccess
         bytes.AsSpan(0, read).CopyTo(buffer);
         return read;
     }
+}
+
+/// <summary>.NET 6's options for opening a file (Unix bits ignored: the .NET Framework build runs only on Windows).</summary>
+internal sealed class FileStreamOptions
+{
+    public FileMode Mode { get; set; } = FileMode.Open;
+
+    public FileAccess Access { get; set; } = FileAccess.Read;
+
+    public FileShare Share { get; set; } = FileShare.Read;
+
+    public FileOptions Options { get; set; }
+
+    public int BufferSize { get; set; } = 4096;
+
+    public UnixFileMode? UnixCreateMode { get; set; }
 }
 
 /// <summary>.NET 7's Unix permission bits; never read or set on Windows.</summary>

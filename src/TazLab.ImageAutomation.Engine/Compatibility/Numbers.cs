@@ -25,6 +25,10 @@ internal static class NumberPolyfill
     extension(BitConverter)
     {
         public static ushort ToUInt16(ReadOnlySpan<byte> value) => BitConverter.ToUInt16(value.Slice(0, sizeof(ushort)).ToArray(), 0);
+
+        public static uint ToUInt32(ReadOnlySpan<byte> value) => BitConverter.ToUInt32(value.Slice(0, sizeof(uint)).ToArray(), 0);
+
+        public static long ToInt64(ReadOnlySpan<byte> value) => BitConverter.ToInt64(value.Slice(0, sizeof(long)).ToArray(), 0);
     }
 
     extension(Math)

@@ -5,6 +5,45 @@ internal static class SpanPolyfill
 {
     extension(ReadOnlySpan<char> span)
     {
+        public int IndexOfAnyExcept(char value)
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (span[i] != value)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public int IndexOfAnyExcept(ReadOnlySpan<char> values)
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                if (values.IndexOf(span[i]) < 0)
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        public int IndexOfAnyExceptInRange(char lowInclusive, char highInclusive)
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                if ((uint)(span[i] - lowInclusive) > (uint)(highInclusive - lowInclusive))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
         public bool ContainsAnyExcept(string values)
         {
             foreach (var c in span)

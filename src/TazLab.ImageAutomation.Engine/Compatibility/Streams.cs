@@ -15,6 +15,16 @@ internal static class StreamPolyfill
                 ? new(stream.ReadAsync(segment.Array!, segment.Offset, segment.Count, cancellationToken))
                 : throw new NotSupportedException("Only array-backed memory can be read into on .NET Framework.");
 
+        /// <summary>Fills <paramref name="buffer"/> or throws <see cref="EndOfStreamException"/>, as .NET 7 does.</summary>
+        public async ValueTask ReadExactlyAsync(byte[] buffer, CancellationToken cancellationToken = default)
+        {
+            for (var read = 0; read < buffer.Length;)
+            {
+                var n = await stream.ReadAsync(buffer, read, buffer.Length - read, cancellationToken).ConfigureAwait(false);
+                read += n > 0 ? n : throw new EndOfStreamException();
+            }
+        }
+
         public ValueTask DisposeAsync()
         {
             stream.Dispose();

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace System;
 
-/// <summary>.NET Core's string and StringBuilder overloads (in System, where every file sees them).</summary>
+/// <summary>.NET Core's string, StringBuilder and Encoding overloads (in System, where every file sees them).</summary>
 internal static class TextPolyfill
 {
     extension(StringBuilder builder)
@@ -14,6 +14,11 @@ internal static class TextPolyfill
     {
         public static string Concat(ReadOnlySpan<char> first, string? second, ReadOnlySpan<char> third) =>
             string.Concat(first.ToString(), second, third.ToString());
+    }
+
+    extension(Encoding encoding)
+    {
+        public string GetString(ReadOnlySpan<byte> bytes) => encoding.GetString(bytes.ToArray());
     }
 
     extension(StringBuilder builder)

@@ -168,7 +168,7 @@ public static partial class FluxObjectReader
                 return documents;
             }
 
-            var text = System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes[3..] : bytes);
+            var text = System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith("\uFEFF"u8) ? bytes.AsSpan(3) : bytes);
 
             // The depth bound also keeps YamlStream, which builds its tree recursively, from overflowing the stack.
             stream.Load(new Parser(YamlDepthLimit.Wrap(new Scanner(new StringReader(text)))));

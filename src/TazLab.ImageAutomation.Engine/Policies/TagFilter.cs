@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace TazLab.ImageAutomation.Engine.Policies;
 
 /// <summary>
@@ -27,10 +25,11 @@ internal sealed class TagFilter(GoRegex regex, string extract)
                 continue;
             }
 
-            ref var kept = ref CollectionsMarshal.GetValueRefOrAddDefault(result, value, out var exists);
-            if (!exists || string.CompareOrdinal(tag, kept) < 0)
+            // A new value costs one lookup, as CollectionsMarshal's ref would (which .NET Framework lacks); values
+            // that repeat are few.
+            if (!result.TryAdd(value, tag) && string.CompareOrdinal(tag, result[value]) < 0)
             {
-                kept = tag;
+                result[value] = tag;
             }
         }
 

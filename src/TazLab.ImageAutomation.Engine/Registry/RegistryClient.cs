@@ -323,7 +323,8 @@ public sealed partial class RegistryClient
             HttpStatusCode.NotFound => new AutomationException(ErrorKind.ObjectNotFound, "RegistryRepositoryNotFound",
                 $"Could not {action} '{image}': {where} does not know it ({status}).", image,
                 "Check the image name (and tag) for typos, and that it was pushed to this registry."),
-            HttpStatusCode.TooManyRequests => new AutomationException(ErrorKind.LimitsExceeded, "RegistryRateLimited",
+            // 429 Too Many Requests, a name .NET Framework's enum lacks.
+            (HttpStatusCode)429 => new AutomationException(ErrorKind.LimitsExceeded, "RegistryRateLimited",
                 $"Could not {action} '{image}': {where} is rate limiting requests ({status}) and still was after retries.", image,
                 "Wait and try again, list fewer images at once, or authenticate for a higher limit.")
                 { Settings = [Setting.RegistryConcurrency, Setting.RegistryCredential] },

@@ -135,7 +135,7 @@ internal sealed class RegistryTransport
             throw TooLarge(subject, limit, $" (it announced {announced} bytes)");
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         if (response.Content.Headers.ContentLength is { } length)
         {
             // The usual case: read straight into a buffer of the announced size, no copies. A body that ends early

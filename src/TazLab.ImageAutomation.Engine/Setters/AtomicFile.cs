@@ -138,7 +138,7 @@ public static class AtomicFile
                 options.UnixCreateMode = mode;
             }
 
-            using (var stream = new FileStream(temporary, options))
+            using (var stream = File.Open(temporary, options))
             {
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);

@@ -135,5 +135,5 @@ public sealed class CommitTemplateData(AutomationObjectName automationObject, Ch
 
     public ChangedFiles Changed { get; } = changed;
 
-    public Dictionary<string, string> Values { get; } = values is null ? [] : new Dictionary<string, string>(values, StringComparer.Ordinal);
+    public Dictionary<string, string> Values { get; } = values is null ? [] : values.ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
 }
