@@ -21,6 +21,8 @@ internal static class CollectionPolyfill
             dictionary.Add(key, value);
             return true;
         }
+
+        public bool Remove(TKey key, out TValue value) => dictionary.TryGetValue(key, out value!) && dictionary.Remove(key);
     }
 
     extension<TKey, TValue>(IReadOnlyDictionary<TKey, TValue> dictionary)

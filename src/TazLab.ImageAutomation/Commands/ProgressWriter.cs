@@ -253,7 +253,7 @@ internal sealed class ProgressWriter : IProgress<ProgressReport>, IDisposable
         if (report.Total is { } total)
         {
             // Never backwards, never above 100, whatever the counts say.
-            var percent = total <= 0 ? 100 : (int)Math.Clamp(report.Done * 100 / total, 0, 100);
+            var percent = total <= 0 ? 100 : (int)Math.Min(Math.Max(report.Done * 100 / total, 0), 100);
             bar.Percent = Math.Max(bar.Percent, percent);
         }
 
