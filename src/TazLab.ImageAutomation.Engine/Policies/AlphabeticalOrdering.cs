@@ -3,17 +3,19 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// <summary>Flux's alphabetical policy: ordinal byte order; Asc picks the greatest string, Desc the smallest.</summary>
 internal sealed class AlphabeticalOrdering(PolicyOrder order) : IVersionOrdering
 {
-    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
+    public (TagValue? Latest, int Eligible) Latest(IEnumerable<TagValue> values)
     {
-        string? best = null;
+        TagValue? best = null;
+        var eligible = 0;
         foreach (var value in values)
         {
-            if (best is null || (order == PolicyOrder.Asc ? string.CompareOrdinal(value, best) > 0 : string.CompareOrdinal(value, best) < 0))
+            eligible++;
+            if (best is not { } current || (order == PolicyOrder.Asc ? value.CompareTo(current) > 0 : value.CompareTo(current) < 0))
             {
                 best = value;
             }
         }
 
-        return (best, values.Count);
+        return (best, eligible);
     }
 }

@@ -11,34 +11,37 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
 {
-    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
+    public (TagValue? Latest, int Eligible) Latest(IEnumerable<TagValue> values)
     {
-        // One pass keeps the best of all values and the byte-wise smallest NaN. Only when a NaN turned up does a
-        // second pass (parsing again) pick the best of the values below it: no array of a million parsed values.
-        var best = Best(values, null, out var lastNaN);
+        // One pass keeps the best of all values and the byte-wise smallest NaN, parsing each value from its slice.
+        // Only when a NaN turned up does a second pass (parsing again) pick the best of the values below it: no
+        // array of a million parsed values.
+        var best = Best(values, null, out var lastNaN, out var eligible);
         if (lastNaN is not null)
         {
-            best = Best(values, lastNaN, out _);
+            best = Best(values, lastNaN, out _, out _);
         }
 
-        return (best?.Text ?? lastNaN, values.Count);
+        return (best?.Value ?? lastNaN, eligible);
     }
 
     /// <summary>The best value byte-wise below <paramref name="bound"/> (all values when null); throws on a value that is not a number.</summary>
-    private (string Text, double Number)? Best(IReadOnlyCollection<string> values, string? bound, out string? lastNaN)
+    private (TagValue Value, double Number)? Best(IEnumerable<TagValue> values, TagValue? bound, out TagValue? lastNaN, out int count)
     {
-        (string Text, double Number)? best = null;
+        (TagValue Value, double Number)? best = null;
         lastNaN = null;
+        count = 0;
         foreach (var value in values)
         {
-            if (!GoFloat.TryParse(value, out var number))
+            count++;
+            if (!GoFloat.TryParse(value.Span, out var number))
             {
-                throw InvalidValue(value);
+                throw InvalidValue(value.ToString());
             }
 
             if (double.IsNaN(number))
             {
-                if (lastNaN is null || string.CompareOrdinal(value, lastNaN) < 0)
+                if (lastNaN is not { } nan || value.CompareTo(nan) < 0)
                 {
                     lastNaN = value;
                 }
@@ -46,7 +49,7 @@ internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
                 continue;
             }
 
-            if ((bound is null || string.CompareOrdinal(value, bound) < 0) && (best is not { } current || IsBetter((value, number), current)))
+            if ((bound is not { } limit || value.CompareTo(limit) < 0) && (best is not { } current || IsBetter((value, number), current)))
             {
                 best = (value, number);
             }
@@ -55,10 +58,10 @@ internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
         return best;
     }
 
-    private bool IsBetter((string Text, double Number) candidate, (string Text, double Number) current)
+    private bool IsBetter((TagValue Value, double Number) candidate, (TagValue Value, double Number) current)
     {
         var c = candidate.Number.CompareTo(current.Number);
-        return (order == PolicyOrder.Asc ? c > 0 : c < 0) || (c == 0 && string.CompareOrdinal(candidate.Text, current.Text) < 0);
+        return (order == PolicyOrder.Asc ? c > 0 : c < 0) || (c == 0 && candidate.Value.CompareTo(current.Value) < 0);
     }
 
     internal static AutomationException InvalidValue(string value, string? tag = null) =>

@@ -7,26 +7,27 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal sealed class SemVerOrdering(SemVerRange range) : IVersionOrdering
 {
-    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
+    public (TagValue? Latest, int Eligible) Latest(IEnumerable<TagValue> values)
     {
-        SemanticVersion? best = null;
+        (SemanticVersion Version, TagValue Value)? best = null;
         var eligible = 0;
         foreach (var value in values)
         {
-            var version = SemanticVersion.ParseTag(value);
+            // An extracted value's string lives only through this step; the best keeps its slice.
+            var version = SemanticVersion.ParseTag(value.ToString());
             if (version is null || !range.IsSatisfiedBy(version))
             {
                 continue;
             }
 
             eligible++;
-            var c = best is null ? 1 : version.CompareTo(best);
-            if (c > 0 || (c == 0 && string.CompareOrdinal(value, best!.Original) > 0))
+            var c = best is { } current ? version.CompareTo(current.Version) : 1;
+            if (c > 0 || (c == 0 && value.CompareTo(best!.Value.Value) > 0))
             {
-                best = version;
+                best = (version, value);
             }
         }
 
-        return (best?.Original, eligible);
+        return (best?.Value, eligible);
     }
 }

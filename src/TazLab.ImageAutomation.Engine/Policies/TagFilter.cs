@@ -14,20 +14,19 @@ internal sealed class TagFilter(GoRegex regex, string extract)
 
     /// <summary>value → original tag. When several tags give the same value Flux keeps the last it reads, in
     /// descending byte order: the byte-wise smallest tag.</summary>
-    public Dictionary<string, string> Apply(IReadOnlyCollection<string> tags)
+    public Dictionary<TagValue, string> Apply(IReadOnlyCollection<string> tags)
     {
-        var result = new Dictionary<string, string>(tags.Count, StringComparer.Ordinal);
+        var result = new Dictionary<TagValue, string>(tags.Count);
         var expand = Expander();
         foreach (var tag in tags)
         {
             // Neither IsMatch nor the expander allocates a Match per tag: lists run to a million tags.
-            var value = expand(tag);
-            if (value is null)
+            if (expand(tag) is not { } expanded)
             {
                 continue;
             }
 
-            ref var kept = ref CollectionsMarshal.GetValueRefOrAddDefault(result, value, out var exists);
+            ref var kept = ref CollectionsMarshal.GetValueRefOrAddDefault(result, InTag(tag, expanded), out var exists);
             if (!exists || string.CompareOrdinal(tag, kept) < 0)
             {
                 kept = tag;
@@ -35,6 +34,19 @@ internal sealed class TagFilter(GoRegex regex, string extract)
         }
 
         return result;
+    }
+
+    /// <summary>The expansion as a slice of its tag wherever the tag contains it (an extract of one group always
+    /// does; any occurrence is the same value), so the expanded string dies young; otherwise the expansion itself.</summary>
+    private static TagValue InTag(string tag, string expanded)
+    {
+        if (ReferenceEquals(tag, expanded))
+        {
+            return new TagValue(tag);
+        }
+
+        var start = tag.AsSpan().IndexOf(expanded.AsSpan());
+        return start < 0 ? new TagValue(expanded) : new TagValue(tag, start, expanded.Length);
     }
 
     /// <summary>tag → value, or null when the tag does not match. Built on first use: the expander compiles a

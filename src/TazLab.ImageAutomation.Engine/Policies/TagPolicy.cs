@@ -98,19 +98,19 @@ public sealed class TagPolicy
     {
         if (filter is null)
         {
-            var (latest, eligible) = ordering.Latest(tags);
-            return new TagSelection(latest, tags.Count, eligible);
+            var (latest, eligible) = ordering.Latest(tags.Select(tag => new TagValue(tag)));
+            return new TagSelection(latest?.ToString(), tags.Count, eligible);
         }
 
         var byValue = filter.Apply(tags);
         try
         {
             var (latestValue, eligible) = ordering.Latest(byValue.Keys);
-            return new TagSelection(latestValue is null ? null : byValue[latestValue], tags.Count, eligible);
+            return new TagSelection(latestValue is { } value ? byValue[value] : null, tags.Count, eligible);
         }
         catch (AutomationException e) when (e.ErrorId == "NumericalPolicyInvalidValue" && e.Target is string value)
         {
-            throw NumericalOrdering.InvalidValue(value, byValue[value]);
+            throw NumericalOrdering.InvalidValue(value, byValue[new TagValue(value)]);
         }
     }
 }
@@ -125,5 +125,5 @@ public sealed record TagSelection(string? Tag, int CandidateCount, int MatchedCo
 internal interface IVersionOrdering
 {
     /// <summary>The latest value (null when none is eligible) and how many values were eligible.</summary>
-    (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values);
+    (TagValue? Latest, int Eligible) Latest(IEnumerable<TagValue> values);
 }

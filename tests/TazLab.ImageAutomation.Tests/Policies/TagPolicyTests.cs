@@ -42,7 +42,7 @@ public class TagPolicyTests
         var expected = tags.Select(t => regex.Match(t) is { Success: true } m ? (Value: template.Expand(m), Tag: t) : default)
             .Where(e => e.Tag is not null).GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.Select(e => e.Tag).Order(StringComparer.Ordinal).First());
 
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), new TagFilter(regex, extract).Apply(tags).OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), new TagFilter(regex, extract).Apply(tags).Select(e => KeyValuePair.Create(e.Key.ToString(), e.Value)).OrderBy(e => e.Key, StringComparer.Ordinal));
     }
 
     [Fact]
