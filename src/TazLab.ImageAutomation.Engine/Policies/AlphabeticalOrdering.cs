@@ -3,19 +3,17 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// <summary>Flux's alphabetical policy: ordinal byte order; Asc picks the greatest string, Desc the smallest.</summary>
 internal sealed class AlphabeticalOrdering(PolicyOrder order) : IVersionOrdering
 {
-    public (TagValue? Latest, int Eligible) Latest(IEnumerable<TagValue> values)
+    public (int Latest, int Eligible) Latest(IReadOnlyList<TagValue> values)
     {
-        TagValue? best = null;
-        var eligible = 0;
-        foreach (var value in values)
+        var best = -1;
+        for (var i = 0; i < values.Count; i++)
         {
-            eligible++;
-            if (best is not { } current || (order == PolicyOrder.Asc ? value.CompareTo(current) > 0 : value.CompareTo(current) < 0))
+            if (best < 0 || (order == PolicyOrder.Asc ? values[i].CompareTo(values[best]) > 0 : values[i].CompareTo(values[best]) < 0))
             {
-                best = value;
+                best = i;
             }
         }
 
-        return (best, eligible);
+        return (best, values.Count);
     }
 }

@@ -7,27 +7,29 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal sealed class SemVerOrdering(SemVerRange range) : IVersionOrdering
 {
-    public (TagValue? Latest, int Eligible) Latest(IEnumerable<TagValue> values)
+    public (int Latest, int Eligible) Latest(IReadOnlyList<TagValue> values)
     {
-        (SemanticVersion Version, TagValue Value)? best = null;
+        SemanticVersion? best = null;
+        var bestIndex = -1;
         var eligible = 0;
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            // An extracted value's string lives only through this step; the best keeps its slice.
-            var version = SemanticVersion.ParseTag(value.ToString());
+            // An extracted value's string lives only through this step; the best is kept as its index.
+            var version = SemanticVersion.ParseTag(values[i].ToString());
             if (version is null || !range.IsSatisfiedBy(version))
             {
                 continue;
             }
 
             eligible++;
-            var c = best is { } current ? version.CompareTo(current.Version) : 1;
-            if (c > 0 || (c == 0 && value.CompareTo(best!.Value.Value) > 0))
+            var c = best is null ? 1 : version.CompareTo(best);
+            if (c > 0 || (c == 0 && string.CompareOrdinal(version.Original, best!.Original) > 0))
             {
-                best = (version, value);
+                best = version;
+                bestIndex = i;
             }
         }
 
-        return (best?.Value, eligible);
+        return (bestIndex, eligible);
     }
 }

@@ -22,6 +22,9 @@ internal readonly struct TagValue : IEquatable<TagValue>, IComparable<TagValue>
         this.length = length;
     }
 
+    /// <summary>True for <c>default</c>: no value.</summary>
+    public bool IsNone => source is null;
+
     public ReadOnlySpan<char> Span => source.AsSpan(start, length);
 
     /// <summary>The value as a string; the source itself (no copy) when the slice is all of it.</summary>
@@ -35,4 +38,16 @@ internal readonly struct TagValue : IEquatable<TagValue>, IComparable<TagValue>
 
     /// <summary>Ordinal, as <see cref="string.CompareOrdinal(string, string)"/>.</summary>
     public int CompareTo(TagValue other) => Span.SequenceCompareTo(other.Span);
+}
+
+/// <summary>Tags ordered as themselves (no filter): each tag is its own value, with no copy of the list.</summary>
+internal sealed class WholeTags(IReadOnlyList<string> tags) : IReadOnlyList<TagValue>
+{
+    public int Count => tags.Count;
+
+    public TagValue this[int index] => new(tags[index]);
+
+    public IEnumerator<TagValue> GetEnumerator() => tags.Select(tag => new TagValue(tag)).GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
