@@ -3,14 +3,14 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// <summary>Flux's alphabetical policy: ordinal byte order; Asc picks the greatest string, Desc the smallest.</summary>
 internal sealed class AlphabeticalOrdering(PolicyOrder order) : IVersionOrdering
 {
-    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
+    public (int Latest, int Eligible) Latest(IReadOnlyList<TagValue> values)
     {
-        string? best = null;
-        foreach (var value in values)
+        var best = -1;
+        for (var i = 0; i < values.Count; i++)
         {
-            if (best is null || (order == PolicyOrder.Asc ? string.CompareOrdinal(value, best) > 0 : string.CompareOrdinal(value, best) < 0))
+            if (best < 0 || (order == PolicyOrder.Asc ? values[i].CompareTo(values[best]) > 0 : values[i].CompareTo(values[best]) < 0))
             {
-                best = value;
+                best = i;
             }
         }
 

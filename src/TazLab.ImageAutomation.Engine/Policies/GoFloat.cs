@@ -11,7 +11,7 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal static class GoFloat
 {
-    public static bool TryParse(string s, out double value)
+    public static bool TryParse(ReadOnlySpan<char> s, out double value)
     {
         value = 0;
         if (TrySpecial(s, out value))
@@ -103,7 +103,7 @@ internal static class GoFloat
             return !double.IsInfinity(value);
         }
 
-        var mantissa = s[mantissaStart..mantissaEnd].Replace("_", "");
+        var mantissa = s[mantissaStart..mantissaEnd].ToString().Replace("_", "");
         var dot = mantissa.IndexOf('.');
         var fractionDigits = dot < 0 ? 0 : mantissa.Length - dot - 1;
         mantissa = mantissa.Replace(".", "");
@@ -112,10 +112,10 @@ internal static class GoFloat
         return !double.IsInfinity(value);
     }
 
-    private static bool TrySpecial(string s, out double value)
+    private static bool TrySpecial(ReadOnlySpan<char> s, out double value)
     {
         value = 0;
-        var body = s.AsSpan();
+        var body = s;
         var sign = 1;
         if (body.Length > 0 && body[0] is '+' or '-')
         {
@@ -138,9 +138,9 @@ internal static class GoFloat
     }
 
     /// <summary>Go's rule: an underscore must sit between two digits, or between the <c>0x</c> prefix and a digit.</summary>
-    private static bool UnderscoresOk(string s)
+    private static bool UnderscoresOk(ReadOnlySpan<char> s)
     {
-        var body = s.AsSpan();
+        var body = s;
         if (body.Length > 0 && body[0] is '+' or '-')
         {
             body = body[1..];

@@ -11,54 +11,59 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal sealed class NumericalOrdering(PolicyOrder order) : IVersionOrdering
 {
-    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
+    public (int Latest, int Eligible) Latest(IReadOnlyList<TagValue> values)
     {
-        // One pass keeps the best of all values and the byte-wise smallest NaN. Only when a NaN turned up does a
-        // second pass (parsing again) pick the best of the values below it: no array of a million parsed values.
-        var best = Best(values, null, out var lastNaN);
-        if (lastNaN is not null)
+        // One pass keeps the best of all values and the byte-wise smallest NaN, parsing each value from its slice.
+        // Only when a NaN turned up does a second pass (parsing again) pick the best of the values below it: no
+        // array of a million parsed values.
+        var best = Best(values, -1, out var lastNaN);
+        if (lastNaN >= 0)
         {
             best = Best(values, lastNaN, out _);
         }
 
-        return (best?.Text ?? lastNaN, values.Count);
+        return (best >= 0 ? best : lastNaN, values.Count);
     }
 
-    /// <summary>The best value byte-wise below <paramref name="bound"/> (all values when null); throws on a value that is not a number.</summary>
-    private (string Text, double Number)? Best(IReadOnlyCollection<string> values, string? bound, out string? lastNaN)
+    /// <summary>The index of the best value byte-wise below the value at <paramref name="bound"/> (all values when
+    /// -1), or -1; throws on a value that is not a number.</summary>
+    private int Best(IReadOnlyList<TagValue> values, int bound, out int lastNaN)
     {
-        (string Text, double Number)? best = null;
-        lastNaN = null;
-        foreach (var value in values)
+        var best = -1;
+        var bestNumber = 0.0;
+        lastNaN = -1;
+        for (var i = 0; i < values.Count; i++)
         {
-            if (!GoFloat.TryParse(value, out var number))
+            var value = values[i];
+            if (!GoFloat.TryParse(value.Span, out var number))
             {
-                throw InvalidValue(value);
+                throw InvalidValue(value.ToString());
             }
 
             if (double.IsNaN(number))
             {
-                if (lastNaN is null || string.CompareOrdinal(value, lastNaN) < 0)
+                if (lastNaN < 0 || value.CompareTo(values[lastNaN]) < 0)
                 {
-                    lastNaN = value;
+                    lastNaN = i;
                 }
 
                 continue;
             }
 
-            if ((bound is null || string.CompareOrdinal(value, bound) < 0) && (best is not { } current || IsBetter((value, number), current)))
+            if ((bound < 0 || value.CompareTo(values[bound]) < 0) && (best < 0 || IsBetter(value, number, values[best], bestNumber)))
             {
-                best = (value, number);
+                best = i;
+                bestNumber = number;
             }
         }
 
         return best;
     }
 
-    private bool IsBetter((string Text, double Number) candidate, (string Text, double Number) current)
+    private bool IsBetter(TagValue candidate, double candidateNumber, TagValue current, double currentNumber)
     {
-        var c = candidate.Number.CompareTo(current.Number);
-        return (order == PolicyOrder.Asc ? c > 0 : c < 0) || (c == 0 && string.CompareOrdinal(candidate.Text, current.Text) < 0);
+        var c = candidateNumber.CompareTo(currentNumber);
+        return (order == PolicyOrder.Asc ? c > 0 : c < 0) || (c == 0 && candidate.CompareTo(current) < 0);
     }
 
     internal static AutomationException InvalidValue(string value, string? tag = null) =>

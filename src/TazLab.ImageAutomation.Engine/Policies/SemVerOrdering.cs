@@ -7,13 +7,15 @@ namespace TazLab.ImageAutomation.Engine.Policies;
 /// </summary>
 internal sealed class SemVerOrdering(SemVerRange range) : IVersionOrdering
 {
-    public (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values)
+    public (int Latest, int Eligible) Latest(IReadOnlyList<TagValue> values)
     {
         SemanticVersion? best = null;
+        var bestIndex = -1;
         var eligible = 0;
-        foreach (var value in values)
+        for (var i = 0; i < values.Count; i++)
         {
-            var version = SemanticVersion.ParseTag(value);
+            // An extracted value's string lives only through this step; the best is kept as its index.
+            var version = SemanticVersion.ParseTag(values[i].ToString());
             if (version is null || !range.IsSatisfiedBy(version))
             {
                 continue;
@@ -21,12 +23,13 @@ internal sealed class SemVerOrdering(SemVerRange range) : IVersionOrdering
 
             eligible++;
             var c = best is null ? 1 : version.CompareTo(best);
-            if (c > 0 || (c == 0 && string.CompareOrdinal(value, best!.Original) > 0))
+            if (c > 0 || (c == 0 && string.CompareOrdinal(version.Original, best!.Original) > 0))
             {
                 best = version;
+                bestIndex = i;
             }
         }
 
-        return (best?.Original, eligible);
+        return (bestIndex, eligible);
     }
 }

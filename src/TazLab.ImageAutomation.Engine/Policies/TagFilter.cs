@@ -10,30 +10,39 @@ internal sealed class TagFilter(GoRegex regex, string extract)
     private readonly ExpandTemplate? template = extract.Length == 0 ? null : regex.ParseTemplate(extract);
     private Func<string, string?>? expander;
 
-    /// <summary>value → original tag. When several tags give the same value Flux keeps the last it reads, in
-    /// descending byte order: the byte-wise smallest tag.</summary>
-    public Dictionary<string, string> Apply(IReadOnlyCollection<string> tags)
+    /// <summary>The distinct values in the order their first tag comes, each with the tag that stands for it: when
+    /// several tags give the same value Flux keeps the last it reads, in descending byte order, so the byte-wise
+    /// smallest tag.</summary>
+    public (List<TagValue> Values, List<string> Tags) Apply(IReadOnlyCollection<string> tags)
     {
-        var result = new Dictionary<string, string>(tags.Count, StringComparer.Ordinal);
+        var values = new List<TagValue>(tags.Count);
+        var sources = new List<string>(tags.Count);
         var expand = Expander();
         foreach (var tag in tags)
         {
             // Neither IsMatch nor the expander allocates a Match per tag: lists run to a million tags.
-            var value = expand(tag);
-            if (value is null)
+            if (expand(tag) is { } expanded)
             {
-                continue;
-            }
-
-            // A new value costs one lookup, as CollectionsMarshal's ref would (which .NET Framework lacks); values
-            // that repeat are few.
-            if (!result.TryAdd(value, tag) && string.CompareOrdinal(tag, result[value]) < 0)
-            {
-                result[value] = tag;
+                values.Add(InTag(tag, expanded));
+                sources.Add(tag);
             }
         }
 
-        return result;
+        DistinctValues.Keep(values, sources);
+        return (values, sources);
+    }
+
+    /// <summary>The expansion as a slice of its tag wherever the tag contains it (an extract of one group always
+    /// does; any occurrence is the same value), so the expanded string dies young; otherwise the expansion itself.</summary>
+    private static TagValue InTag(string tag, string expanded)
+    {
+        if (ReferenceEquals(tag, expanded))
+        {
+            return new TagValue(tag);
+        }
+
+        var start = tag.AsSpan().IndexOf(expanded.AsSpan());
+        return start < 0 ? new TagValue(expanded) : new TagValue(tag, start, expanded.Length);
     }
 
     /// <summary>tag → value, or null when the tag does not match. Built on first use: the expander compiles a

@@ -98,19 +98,20 @@ public sealed class TagPolicy
     {
         if (filter is null)
         {
-            var (latest, eligible) = ordering.Latest(tags);
-            return new TagSelection(latest, tags.Count, eligible);
+            var list = tags as IReadOnlyList<string> ?? tags.ToArray();
+            var (latest, eligible) = ordering.Latest(new WholeTags(list));
+            return new TagSelection(latest < 0 ? null : list[latest], tags.Count, eligible);
         }
 
-        var byValue = filter.Apply(tags);
+        var (values, sources) = filter.Apply(tags);
         try
         {
-            var (latestValue, eligible) = ordering.Latest(byValue.Keys);
-            return new TagSelection(latestValue is null ? null : byValue[latestValue], tags.Count, eligible);
+            var (latest, eligible) = ordering.Latest(values);
+            return new TagSelection(latest < 0 ? null : sources[latest], tags.Count, eligible);
         }
         catch (AutomationException e) when (e.ErrorId == "NumericalPolicyInvalidValue" && e.Target is string value)
         {
-            throw NumericalOrdering.InvalidValue(value, byValue[value]);
+            throw NumericalOrdering.InvalidValue(value, sources[values.FindIndex(v => v.Span.SequenceEqual(value))]);
         }
     }
 }
@@ -124,6 +125,6 @@ public sealed record TagSelection(string? Tag, int CandidateCount, int MatchedCo
 /// <summary>Picks the latest of a set of (extracted) values.</summary>
 internal interface IVersionOrdering
 {
-    /// <summary>The latest value (null when none is eligible) and how many values were eligible.</summary>
-    (string? Latest, int Eligible) Latest(IReadOnlyCollection<string> values);
+    /// <summary>The index of the latest value (-1 when none is eligible) and how many values were eligible.</summary>
+    (int Latest, int Eligible) Latest(IReadOnlyList<TagValue> values);
 }

@@ -114,7 +114,7 @@ public class ConformanceTests
     {
         var c = ConformanceData.Case(id);
         var filter = new TagFilter(GoRegex.Compile(c.OptionalString("pattern")!), c.OptionalString("extract")!);
-        var keys = filter.Apply(c.Strings("tags")).Keys.Order(StringComparer.Ordinal);
+        var keys = filter.Apply(c.Strings("tags")).Values.Select(k => k.ToString()).Order(StringComparer.Ordinal);
         Assert.Equal(c.Strings("keys"), keys);
     }
 
@@ -176,7 +176,7 @@ public class ConformanceTests
     {
         var c = ConformanceData.Case(id);
         var filter = new TagFilter(GoRegex.Compile(c.OptionalString("pattern")!), c.OptionalString("template")!);
-        Assert.Equal([c.OptionalString("result")!], filter.Apply([c.OptionalString("input")!]).Keys);
+        Assert.Equal([c.OptionalString("result")!], filter.Apply([c.OptionalString("input")!]).Values.Select(k => k.ToString()));
     }
 
     private static TagPolicy BuildPolicy(JsonElement c)

@@ -42,7 +42,29 @@ public class TagPolicyTests
         var expected = tags.Select(t => regex.Match(t) is { Success: true } m ? (Value: template.Expand(m), Tag: t) : default)
             .Where(e => e.Tag is not null).GroupBy(e => e.Value).ToDictionary(g => g.Key, g => g.Select(e => e.Tag).Order(StringComparer.Ordinal).First());
 
-        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), new TagFilter(regex, extract).Apply(tags).OrderBy(e => e.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.OrderBy(e => e.Key, StringComparer.Ordinal), Filtered(new TagFilter(regex, extract), tags).OrderBy(e => e.Key, StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("$n")] // values are slices of their tags
+    [InlineData("v$n")] // values are expansions of their own
+    public void FilterKeepsEachValueOnceInFirstTagOrderWithItsSmallestTag(string extract)
+    {
+        var random = new Random(13);
+        var tags = Enumerable.Range(0, 5000).Select(i => $"b-{random.Next(1500)}-{random.Next(100000):x5}").Distinct().ToArray();
+        var regex = GoRegex.Compile("^b-(?P<n>[0-9]+)-");
+        var template = regex.ParseTemplate(extract);
+        var expected = tags.GroupBy(t => template.Expand(regex.Match(t)), StringComparer.Ordinal)
+            .Select(g => KeyValuePair.Create(g.Key, g.Order(StringComparer.Ordinal).First()));
+
+        Assert.Equal(expected, Filtered(new TagFilter(regex, extract), tags));
+        Assert.Equal(expected.Count(), new TagPolicy(PolicyKind.Numerical, pattern: "^b-(?P<n>[0-9]+)-", extract: "$n").Select(tags).MatchedCount);
+    }
+
+    private static IEnumerable<KeyValuePair<string, string>> Filtered(TagFilter filter, string[] tags)
+    {
+        var (values, sources) = filter.Apply(tags);
+        return values.Zip(sources, (value, tag) => KeyValuePair.Create(value.ToString(), tag));
     }
 
     [Fact]
