@@ -55,3 +55,11 @@ internal static class SegmentPolyfill
         public static ArraySegment<T> Empty => new([]);
     }
 }
+
+internal static class ArrayPolyfill
+{
+    extension(Array)
+    {
+        public static void Clear(Array array) => Array.Clear(array, 0, array.Length);
+    }
+}

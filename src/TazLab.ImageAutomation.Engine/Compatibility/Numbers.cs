@@ -16,6 +16,11 @@ internal static class NumberPolyfill
         public static int Parse(ReadOnlySpan<char> s, IFormatProvider? provider) => int.Parse(s.ToString(), provider);
     }
 
+    extension(double)
+    {
+        public static double Parse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider) => double.Parse(s.ToString(), style, provider);
+    }
+
     extension(ulong)
     {
         public static bool TryParse(ReadOnlySpan<char> s, NumberStyles style, IFormatProvider? provider, out ulong result) =>

@@ -5,6 +5,8 @@ internal static class SpanPolyfill
 {
     extension(ReadOnlySpan<char> span)
     {
+        public bool Contains(char value) => span.IndexOf(value) >= 0;
+
         public int IndexOfAnyExcept(char value)
         {
             for (var i = 0; i < span.Length; i++)

@@ -14,6 +14,9 @@ internal static class TextPolyfill
     {
         public static string Concat(ReadOnlySpan<char> first, string? second, ReadOnlySpan<char> third) =>
             string.Concat(first.ToString(), second, third.ToString());
+
+        /// <summary>The hash the same characters have as a string (a copy on .NET Framework, where strings hash only whole).</summary>
+        public static int GetHashCode(ReadOnlySpan<char> value) => value.ToString().GetHashCode();
     }
 
     extension(Encoding encoding)
