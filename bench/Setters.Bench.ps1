@@ -83,7 +83,8 @@ function New-Tree {
     Write-Host "Generating $Count manifests ($Shape shape) under $root ..."
     $made = [Collections.Generic.HashSet[string]]::new()
     for ($i = 0; $i -lt $Count; $i++) {
-        $app = 'app-{0:d3}' -f ($i % 200)
+        # The marked files name 200 different policies (the i-th marked file app-(i mod 200)), so each selection sets one.
+        $app = 'app-{0:d3}' -f ($(if ($i % $Every -eq 0) { [long][math]::Floor($i / $Every) } else { $i }) % 200)
         $directory = if ($Shape -eq 'deep') { Join-Path $root ('clusters/group-{0:d2}/apps/app-{1:d6}' -f ($i % 20), $i) } else { Join-Path $root "apps/$app" }
         if ($made.Add($directory)) { [void][IO.Directory]::CreateDirectory($directory) }
         $text = if ($i % $Every -eq 0) { $script:template } else { $script:templateUnmarked }
