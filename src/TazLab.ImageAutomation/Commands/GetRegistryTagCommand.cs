@@ -22,7 +22,6 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
     private ListingOrigin? origin;
     private OrderedWorkQueue<IReadOnlyList<ListedTag>>? queue;
     private ProgressWriter? progress;
-    private int queued;
     private int listed;
     private bool allQueued;
 
@@ -113,12 +112,11 @@ public sealed class GetRegistryTagCommand : RegistryCommandBase, IDisposable
             };
             queue!.Add((log, ct) => source!.ListTagsAsync(listing, log, ct));
             imagesInQueue.Enqueue(image);
-            queued++;
         }
     }
 
     /// <summary>The command's own bar: images listed, out of how many once the pipeline has given them all.</summary>
-    private void ReportListed() => progress!.Report(new ProgressReport(Activity, listed, allQueued ? queued : null, "images listed"));
+    private void ReportListed() => progress!.Report(new ProgressReport(Activity, listed, allQueued ? listed + imagesInQueue.Count : null, "images listed"));
 
     protected override void StopProcessing() => cancellation.Cancel();
 

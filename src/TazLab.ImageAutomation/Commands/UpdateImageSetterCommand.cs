@@ -89,11 +89,12 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     {
         using var progress = ProgressWriter.For(this, firstActivityId: 3_000_000);
         var root = PathResolution.ExistingDirectory(this, Path, nameof(Path));
+        var selected = SetterPolicy.Index(policies);
         SetterPlan plan;
         try
         {
             plan = new SetterEngine(new CmdletLog(this), MaxFileSize) { AllowDowngrade = AllowDowngrade, Progress = progress.Sink }
-                .Plan(root, SetterPolicy.Index(policies));
+                .Plan(root, selected);
         }
         catch (AutomationException e)
         {
@@ -106,7 +107,7 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
             WriteError(ErrorRecords.From(problem));
         }
 
-        WarnAboutUnmarkedPolicies(plan.MarkedPolicies);
+        WarnAboutUnmarkedPolicies(selected.Keys, plan.MarkedPolicies);
 
         foreach (var leftover in plan.Leftovers.Where(l => ShouldProcess(l, "Remove temporary file left by an interrupted update")))
         {
@@ -150,13 +151,13 @@ public sealed class UpdateImageSetterCommand : PSCmdlet
     }
 
     /// <summary>A selection no marker names is most often a typo or a missing -Namespace: say which policies the markers do name.</summary>
-    private void WarnAboutUnmarkedPolicies(IReadOnlyList<string> marked)
+    private void WarnAboutUnmarkedPolicies(IEnumerable<string> selected, IReadOnlyList<string> marked)
     {
         const int Shown = 10;
         var found = marked.Count == 0 ? "no marker was found there"
             : $"the markers there name {string.Join(", ", marked.Take(Shown).Select(p => TextScrubber.Quote(p)))}{(marked.Count > Shown ? $" and {marked.Count - Shown} more" : "")}";
         var markedSet = marked.ToHashSet(StringComparer.Ordinal);
-        foreach (var key in SetterPolicy.Index(policies).Keys.Where(k => !markedSet.Contains(k)))
+        foreach (var key in selected.Where(k => !markedSet.Contains(k)))
         {
             WriteWarning($"No marker under '{Path}' names the policy '{key}', so nothing was set for it; {found}.");
         }
