@@ -248,7 +248,11 @@ public sealed class AutomationRunner(TagSource tags)
                 warnings.Add($"Downgrade refused: policy '{refused.Policy.Key}' would move {RepositoryRelative(refused.Path)}:{refused.Line} from '{refused.OldValue}' to '{refused.NewValue}'.");
             }
 
-            if (changes.Count == 0)
+            // A marker that already holds its value may still differ on the remote (an earlier run committed without
+            // pushing, or its push was rejected): with -Push it is replayed onto the remote's branch too, as
+            // Submit-AutomationCommit replays the already-current changes Update-ImageSetter writes.
+            var replayed = request.Push && !request.DryRun ? plan.AlreadyCurrent : [];
+            if (changes.Count == 0 && replayed.Count == 0)
             {
                 return Result(errors.Count > 0 ? AutomationStatus.Failed : AutomationStatus.UpToDate, "no marker changes", markerChanges);
             }
@@ -272,7 +276,7 @@ public sealed class AutomationRunner(TagSource tags)
             CommitOutcome? outcome;
             try
             {
-                outcome = Submit(changes, automationObject, signing);
+                outcome = Submit([.. changes, .. replayed], automationObject, signing);
             }
             catch (AutomationException) when (HeadOf(root, automation) == head)
             {
@@ -287,6 +291,7 @@ public sealed class AutomationRunner(TagSource tags)
 
             return pending with
             {
+                Reason = changes.Count == 0 ? "the working copy already held these values; the remote branch did not" : "",
                 Status = (outcome.Pushed ? AutomationStatus.Pushed : AutomationStatus.Committed).ToString(),
                 Commit = outcome.Sha,
                 Branch = outcome.Branch,

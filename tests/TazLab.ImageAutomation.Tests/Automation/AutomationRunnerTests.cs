@@ -122,6 +122,35 @@ public sealed class AutomationRunnerTests : IDisposable
     }
 
     [Fact]
+    public void APushAfterALocalOnlyRunPushesTheValuesTheRemoteLacks()
+    {
+        var clone = SampleRepository("local-then-push");
+        var origin = Path.Combine(root, "local-then-push.git");
+        GitCli.Run(root, "clone", "--quiet", "--bare", clone, origin);
+        GitCli.Run(clone, "remote", "add", "origin", origin);
+        GitCli.Run(clone, "fetch", "--quiet", "origin");
+        GitCli.Run(clone, "branch", "--quiet", "--set-upstream-to", "origin/master");
+        var request = new AutomationRunRequest(clone) { Names = ["flux-system/hugo-blog"] };
+        var local = Assert.Single(new AutomationRunner(OfflineTags()).Run(request, default).Results);
+        Assert.Equal("Committed", local.Status);
+        var remoteBefore = GitCli.Run(origin, "rev-parse", "master").Trim();
+
+        // The files now hold the new values (committed locally only): with -Push, the remote still lacks them.
+        var pushed = Assert.Single(new AutomationRunner(OfflineTags()).Run(request with { Push = true }, default).Results);
+
+        Assert.Equal("Pushed", pushed.Status);
+        Assert.Equal(remoteBefore, GitCli.Run(origin, "rev-parse", "master~1").Trim());
+        Assert.Contains("blog-46-0f1e2d3", GitCli.Run(origin, "show", "master:apps/base/hugo-blog/deployment.yaml"));
+        Assert.Equal(["apps/base/hugo-blog/deployment.yaml"], GitCli.Run(origin, "show", "--name-only", "--format=", "master").Trim().Split('\n'));
+
+        // Run again: the remote holds them now; nothing more to push.
+        var remoteAfter = GitCli.Run(origin, "rev-parse", "master").Trim();
+        var again = Assert.Single(new AutomationRunner(OfflineTags()).Run(request with { Push = true }, default).Results);
+        Assert.Equal("UpToDate", again.Status);
+        Assert.Equal(remoteAfter, GitCli.Run(origin, "rev-parse", "master").Trim());
+    }
+
+    [Fact]
     public void AUnifiedDiffShowsChangedLinesWithThreeLinesOfContext()
     {
         var before = string.Join("\n", Enumerable.Range(1, 12).Select(i => $"line {i}")) + "\n";
