@@ -27,7 +27,7 @@ internal enum ReadStatus
 internal static class CandidateReader
 {
     private const int ELOOP = 40, EINTR = 4, EAGAIN = 11;
-    private const int ONonBlock = 0x800, OCloExec = 0x80000;
+    private const int ONonBlock = 0x800, OCloExec = 0x80000, OPath = 0x200000, AtCurrentDirectory = -100;
 
     // O_NOFOLLOW is one of the few open flags whose value differs between Linux architectures.
     private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture switch
@@ -45,10 +45,15 @@ internal static class CandidateReader
         LinuxReadSupported ? LinuxRead(path, ref buffer, limit, out read) : ManagedRead(path, ref buffer, limit, out read);
 
     /// <exception cref="IOException">The file could not be opened or read.</exception>
-    internal static ReadStatus LinuxRead(string path, ref byte[] buffer, int limit, out int read)
+    internal static ReadStatus LinuxRead(string path, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadAt(AtCurrentDirectory, path, ref buffer, limit, out read);
+
+    /// <summary><see cref="LinuxRead"/> of <paramref name="path"/> relative to the open <paramref name="directory"/>.</summary>
+    /// <exception cref="IOException">The file could not be opened or read.</exception>
+    internal static ReadStatus LinuxReadAt(int directory, string path, ref byte[] buffer, int limit, out int read)
     {
         read = 0;
-        var fd = Open(path, ONonBlock | OCloExec | ONoFollow);
+        var fd = OpenAt(directory, path, ONonBlock | OCloExec | ONoFollow);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -174,8 +179,13 @@ internal static class CandidateReader
         return true;
     }
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    /// <summary>A descriptor of <paramref name="directory"/> to read its files by name (<see cref="LinuxReadAt"/>), or -1.</summary>
+    internal static int OpenDirectory(string directory) => OpenAt(AtCurrentDirectory, directory, OPath | OCloExec);
+
+    internal static void CloseDirectory(int fd) => Close(fd);
+
+    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern nint ReadFd(int fd, ref byte buffer, nint count);

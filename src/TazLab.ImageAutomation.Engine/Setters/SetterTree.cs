@@ -73,13 +73,15 @@ internal static partial class SetterTree
         string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null,
         IProgress<ProgressReport>? progress = null, string activity = "")
     {
+        // The walk's files in a run of one directory are read relative to it, unless a test reads them its own way.
+        using var runReader = read is null && CandidateReader.LinuxReadSupported ? new RunReader() : null;
         read ??= CandidateReader.Read;
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
         var visited = 0;
         var ahead = ScreeningAheadSetting.Value ?? Environment.ProcessorCount > 1;
-        foreach (var visit in ahead ? LookAhead.Visits(root, maxFileSize, read) : Walk(root))
+        foreach (var visit in ahead ? LookAhead.Visits(root, maxFileSize, read, runReader is not null) : Walk(root))
         {
             visit.Failure?.Throw();
             if (visit.DirectoryProblem is not null)
@@ -97,7 +99,7 @@ internal static partial class SetterTree
             }
 
             var readPath = file;
-            var screening = visit.IsScreened ? visit.Screening : Screen(file, file, root, maxFileSize, read, ref buffer);
+            var screening = visit.IsScreened ? visit.Screening : Screen(file, file, root, maxFileSize, runReader?.Read ?? read, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
