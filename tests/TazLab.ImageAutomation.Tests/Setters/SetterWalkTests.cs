@@ -164,6 +164,22 @@ public sealed class SetterWalkTests
 
     [Theory]
     [MemberData(nameof(Ways))]
+    public void A_tree_that_vanished_before_its_walk_is_one_directory_problem(bool ahead)
+    {
+        using var tree = new SetterTestTree();
+        var gone = tree.PathOf("gone");
+        var problems = new List<AutomationException>();
+
+        using var way = SetterTree.UseScreeningAhead(ahead);
+        var files = SetterTree.ScreenedFiles(gone, 1_000_000, tree.Log, problems).ToList();
+
+        Assert.Empty(files);
+        var problem = Assert.Single(problems);
+        Assert.Equal((ErrorKind.PermissionDenied, "SetterDirectoryUnreadable", gone), (problem.Kind, problem.ErrorId, (string?)problem.Target));
+    }
+
+    [Theory]
+    [MemberData(nameof(Ways))]
     public async Task Fifos_link_loops_and_dangling_links_are_skipped_without_blocking(bool ahead)
     {
         using var tree = new SetterTestTree();
