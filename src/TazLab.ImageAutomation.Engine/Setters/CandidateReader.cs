@@ -27,7 +27,7 @@ internal enum ReadStatus
 internal static class CandidateReader
 {
     private const int ELOOP = 40, EINTR = 4, EAGAIN = 11;
-    private const int ONonBlock = 0x800, OCloExec = 0x80000, OPath = 0x200000, AtCurrentDirectory = -100;
+    private const int ONonBlock = 0x800, OCloExec = 0x80000;
 
     // O_NOFOLLOW is one of the few open flags whose value differs between Linux architectures.
     private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture switch
@@ -46,11 +46,11 @@ internal static class CandidateReader
 
     /// <exception cref="IOException">The file could not be opened or read.</exception>
     internal static ReadStatus LinuxRead(string path, ref byte[] buffer, int limit, out int read) =>
-        LinuxReadAt(AtCurrentDirectory, path, ref buffer, limit, out read);
+        LinuxReadAt(RelativeOpener.AsGiven, path, ref buffer, limit, out read);
 
     /// <summary><see cref="LinuxRead"/> of <paramref name="path"/> relative to the open <paramref name="directory"/>.</summary>
     /// <exception cref="IOException">The file could not be opened or read.</exception>
-    internal static ReadStatus LinuxReadAt(int directory, string path, ref byte[] buffer, int limit, out int read)
+    private static ReadStatus LinuxReadAt(int directory, string path, ref byte[] buffer, int limit, out int read)
     {
         read = 0;
         var fd = OpenAt(directory, path, ONonBlock | OCloExec | ONoFollow);
@@ -179,10 +179,9 @@ internal static class CandidateReader
         return true;
     }
 
-    /// <summary>A descriptor of <paramref name="directory"/> to read its files by name (<see cref="LinuxReadAt"/>), or -1.</summary>
-    internal static int OpenDirectory(string directory) => OpenAt(AtCurrentDirectory, directory, OPath | OCloExec);
-
-    internal static void CloseDirectory(int fd) => Close(fd);
+    /// <summary><see cref="LinuxRead"/> opening the file relative to the directory <paramref name="opener"/> holds.</summary>
+    internal static SetterTree.CandidateRead LinuxReadFrom(RelativeOpener opener) => (string path, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadAt(opener.From(path, out var relative), relative, ref buffer, limit, out read);
 
     [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
     private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);

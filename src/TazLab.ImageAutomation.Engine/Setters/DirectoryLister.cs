@@ -35,13 +35,14 @@ internal static class DirectoryLister
 
     /// <summary>The entries of <paramref name="directory"/> (full paths) that the walk enters or screens, in no particular order.</summary>
     /// <exception cref="IOException">The directory could not be listed.</exception>
-    public static List<(string Path, bool IsDirectory)> Entries(string directory)
+    /// <param name="opener">Where to open the directory from on Linux; null opens its path as given.</param>
+    public static List<(string Path, bool IsDirectory)> Entries(string directory, RelativeOpener? opener = null)
     {
         if (linuxListSupported)
         {
             try
             {
-                return LinuxEntries(directory);
+                return LinuxEntries(directory, opener);
             }
             catch (EntryPointNotFoundException)
             {
@@ -52,10 +53,11 @@ internal static class DirectoryLister
         return ManagedEntries(directory);
     }
 
-    internal static List<(string Path, bool IsDirectory)> LinuxEntries(string directory)
+    internal static List<(string Path, bool IsDirectory)> LinuxEntries(string directory, RelativeOpener? opener = null)
     {
         var entries = new List<(string, bool)>();
-        var fd = Open(directory, ODirectory | OCloExec);
+        var relative = directory;
+        var fd = OpenAt(opener?.From(directory, out relative) ?? RelativeOpener.AsGiven, relative, ODirectory | OCloExec);
         if (fd < 0)
         {
             throw ListingError(Marshal.GetLastPInvokeError());
@@ -125,8 +127,8 @@ internal static class DirectoryLister
 
     private static bool IsScreened(ReadOnlySpan<char> name) => SetterTree.IsCandidateName(name) || AtomicFile.IsTemporaryName(name);
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc", EntryPoint = "getdents64", SetLastError = true)]
     private static extern nint GetDirectoryEntries(int fd, ref byte buffer, nint count);

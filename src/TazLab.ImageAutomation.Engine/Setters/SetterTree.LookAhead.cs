@@ -36,6 +36,7 @@ internal static partial class SetterTree
         /// <summary>In walk order, from the consumer's next; guarded by <see cref="gate"/>, as are <see cref="walked"/> and <see cref="listing"/>.</summary>
         private readonly List<Chunk> chunks = [];
         private readonly IEnumerator<Visit> walk;
+        private readonly RelativeOpener listOpener = new();
         private readonly string root;
         private readonly long maxFileSize;
         private readonly long maxHeldBytes;
@@ -85,13 +86,13 @@ internal static partial class SetterTree
             this.read = read;
             this.byRuns = byRuns;
             this.maxHeldBytes = maxHeldBytes;
-            walk = Walk(root).GetEnumerator();
+            walk = Walk(root, listOpener).GetEnumerator();
             thread = new Thread(Run) { IsBackground = true, Name = "Setter look-ahead" };
             thread.Start();
         }
 
         /// <summary>The walk's visits in order, most of them screened.</summary>
-        /// <param name="byRuns">Read with a <see cref="RunReader"/> rather than <paramref name="read"/>.</param>
+        /// <param name="byRuns">Read with <see cref="CandidateReader.LinuxReadFrom"/> rather than <paramref name="read"/>.</param>
         public static IEnumerable<Visit> Visits(string root, long maxFileSize, CandidateRead read, bool byRuns)
         {
             using var lookAhead = new LookAhead(root, maxFileSize, read, byRuns, LookAheadBytesSetting.Value ?? DefaultHeldBytes);
@@ -114,6 +115,7 @@ internal static partial class SetterTree
 
             thread.Join();
             walk.Dispose();
+            listOpener.Dispose();
         }
 
         /// <summary>The consumer's next chunk, screened; null after the last.</summary>
@@ -254,8 +256,8 @@ internal static partial class SetterTree
         /// <summary>Screens the chunk's files nobody has claimed, one claim at a time.</summary>
         private void Screen(Chunk chunk, ref byte[] buffer)
         {
-            using var runReader = byRuns ? new RunReader() : null;
-            var reader = runReader?.Read ?? read;
+            using var opener = byRuns ? new RelativeOpener() : null;
+            var reader = opener is null ? read : CandidateReader.LinuxReadFrom(opener);
             int index;
             while (!stopping && (index = chunk.Claim()) >= 0)
             {

@@ -74,14 +74,16 @@ internal static partial class SetterTree
         IProgress<ProgressReport>? progress = null, string activity = "")
     {
         // The walk's files in a run of one directory are read relative to it, unless a test reads them its own way.
-        using var runReader = read is null && CandidateReader.LinuxReadSupported ? new RunReader() : null;
+        using var opener = read is null && CandidateReader.LinuxReadSupported ? new RelativeOpener() : null;
         read ??= CandidateReader.Read;
+        var walkRead = opener is null ? read : CandidateReader.LinuxReadFrom(opener);
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
         var visited = 0;
         var ahead = ScreeningAheadSetting.Value ?? Environment.ProcessorCount > 1;
-        foreach (var visit in ahead ? LookAhead.Visits(root, maxFileSize, read, runReader is not null) : Walk(root))
+        using var listOpener = new RelativeOpener();
+        foreach (var visit in ahead ? LookAhead.Visits(root, maxFileSize, read, opener is not null) : Walk(root, listOpener))
         {
             visit.Failure?.Throw();
             if (visit.DirectoryProblem is not null)
@@ -99,7 +101,7 @@ internal static partial class SetterTree
             }
 
             var readPath = file;
-            var screening = visit.IsScreened ? visit.Screening : Screen(file, file, root, maxFileSize, runReader?.Read ?? read, ref buffer);
+            var screening = visit.IsScreened ? visit.Screening : Screen(file, file, root, maxFileSize, walkRead, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
@@ -201,13 +203,14 @@ internal static partial class SetterTree
 
     /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
     /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it. Nor are directories: the entry type comes with the listing.</remarks>
-    private static IEnumerable<Visit> Walk(string directory)
+    /// <param name="opener">Where directories are opened from (see <see cref="RelativeOpener"/>).</param>
+    private static IEnumerable<Visit> Walk(string directory, RelativeOpener opener)
     {
         List<(string Path, bool IsDirectory)> entries;
         Exception? unlisted = null;
         try
         {
-            entries = DirectoryLister.Entries(directory);
+            entries = DirectoryLister.Entries(directory, opener);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -232,7 +235,7 @@ internal static partial class SetterTree
                 continue;
             }
 
-            foreach (var visit in Walk(path))
+            foreach (var visit in Walk(path, opener))
             {
                 yield return visit;
             }
