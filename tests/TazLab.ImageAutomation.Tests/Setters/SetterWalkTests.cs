@@ -294,7 +294,7 @@ public sealed class SetterWalkTests
 
     /// <summary>This process's open descriptors of files and directories under <paramref name="root"/> (other tests run meanwhile).</summary>
     internal static List<string> DescriptorsInto(string root) =>
-        Directory.GetFiles("/proc/self/fd").Select(fd =>
+        Directory.GetFileSystemEntries("/proc/self/fd").Select(fd =>
         {
             try
             {
