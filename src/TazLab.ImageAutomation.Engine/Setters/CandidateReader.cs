@@ -45,10 +45,15 @@ internal static class CandidateReader
         LinuxReadSupported ? LinuxRead(path, ref buffer, limit, out read) : ManagedRead(path, ref buffer, limit, out read);
 
     /// <exception cref="IOException">The file could not be opened or read.</exception>
-    internal static ReadStatus LinuxRead(string path, ref byte[] buffer, int limit, out int read)
+    internal static ReadStatus LinuxRead(string path, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadAt(RelativeOpener.AsGiven, path, ref buffer, limit, out read);
+
+    /// <summary><see cref="LinuxRead"/> of <paramref name="path"/> relative to the open <paramref name="directory"/>.</summary>
+    /// <exception cref="IOException">The file could not be opened or read.</exception>
+    private static ReadStatus LinuxReadAt(int directory, string path, ref byte[] buffer, int limit, out int read)
     {
         read = 0;
-        var fd = Open(path, ONonBlock | OCloExec | ONoFollow);
+        var fd = OpenAt(directory, path, ONonBlock | OCloExec | ONoFollow);
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -174,8 +179,12 @@ internal static class CandidateReader
         return true;
     }
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    /// <summary><see cref="LinuxRead"/> opening the file relative to the directory <paramref name="opener"/> holds.</summary>
+    internal static SetterTree.CandidateRead LinuxReadFrom(RelativeOpener opener) => (string path, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadAt(opener.From(path, out var relative), relative, ref buffer, limit, out read);
+
+    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc", EntryPoint = "read", SetLastError = true)]
     private static extern nint ReadFd(int fd, ref byte buffer, nint count);

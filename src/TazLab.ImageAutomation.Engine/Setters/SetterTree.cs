@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Text;
 using TazLab.ImageAutomation.Engine.Diagnostics;
 
@@ -13,9 +14,12 @@ internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Byt
 /// bytes contain <c>"$imagepolicy"</c>. Unlike Flux it never reads through a link that leads outside the tree, skips
 /// files above a size limit with a warning, reads each file once, and skips <c>.git</c>.
 /// </summary>
-internal static class SetterTree
+internal static partial class SetterTree
 {
     private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
+
+    /// <summary>Tests switch between the two ways of screening; null chooses by the number of processors.</summary>
+    private static readonly AsyncLocal<bool?> ScreeningAheadSetting = new();
 
     /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
     internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
@@ -23,31 +27,81 @@ internal static class SetterTree
     /// <summary>What screening one file gave: its bytes when marked, or a warning or problem to report.</summary>
     private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem, string? Note = null);
 
+    /// <summary>One entry of the walk, in walk order: a candidate file (perhaps screened already), or a directory that could not be listed.</summary>
+    private sealed class Visit(string path, AutomationException? directoryProblem = null)
+    {
+        public string Path { get; } = path;
+
+        public AutomationException? DirectoryProblem { get; } = directoryProblem;
+
+        /// <summary>A temporary file of an interrupted write: reported, never read.</summary>
+        public bool IsLeftover { get; init; }
+
+        public Screening Screening { get; set; }
+
+        /// <summary>Whether <see cref="Screening"/> is set. Screening ahead may leave a file to the consumer (see <see cref="LookAhead"/>).</summary>
+        public bool IsScreened { get; set; }
+
+        /// <summary>An unexpected exception screening this file: it ends the walk here, as it would reading one file at a time.</summary>
+        public ExceptionDispatchInfo? Failure { get; set; }
+    }
+
+    /// <summary>Screens files one at a time (false) or ahead on a second thread (true) until disposed; for tests.</summary>
+    internal static IDisposable UseScreeningAhead(bool ahead)
+    {
+        var previous = ScreeningAheadSetting.Value;
+        ScreeningAheadSetting.Value = ahead;
+        return new Restore(() => ScreeningAheadSetting.Value = previous);
+    }
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     /// <param name="root">An existing directory, absolute.</param>
     /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
     /// <param name="leftovers">Receives the temporary files of interrupted writes (<see cref="AtomicFile.IsTemporaryName"/>).</param>
     /// <param name="progress">Told of each file visited, as a bar named <paramref name="activity"/>.</param>
-    /// <remarks>One file at a time: reading in parallel was slower on a busy two-core machine, and a walk is I/O-bound anyway.</remarks>
+    /// <remarks>
+    /// With two processors or more, files are read ahead of the consumer on a second thread as well as on the
+    /// consumer's own (<see cref="LookAhead"/>): the walk is mostly system calls, and the kernel does them on both
+    /// processors. Everything reported (files, problems, warnings, progress, leftovers) is reported on the consumer's
+    /// thread in walk order, as reading one file at a time reports it.
+    /// </remarks>
     public static IEnumerable<ScreenedFile> ScreenedFiles(
         string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null,
         IProgress<ProgressReport>? progress = null, string activity = "")
     {
+        // The walk's files in a run of one directory are read relative to it, unless a test reads them its own way.
+        using var opener = read is null && CandidateReader.LinuxReadSupported ? new RelativeOpener() : null;
         read ??= CandidateReader.Read;
+        var walkRead = opener is null ? read : CandidateReader.LinuxReadFrom(opener);
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
         var buffer = new byte[64 * 1024];
         var visited = 0;
-        foreach (var file in Walk(root, problems))
+        var ahead = ScreeningAheadSetting.Value ?? Environment.ProcessorCount > 1;
+        using var listOpener = new RelativeOpener();
+        foreach (var visit in ahead ? LookAhead.Visits(root, maxFileSize, read, opener is not null) : Walk(root, listOpener))
         {
+            visit.Failure?.Throw();
+            if (visit.DirectoryProblem is not null)
+            {
+                problems.Add(visit.DirectoryProblem);
+                continue;
+            }
+
+            var file = visit.Path;
             progress?.Report(new ProgressReport(activity, visited++, null, "files read") { Current = file });
-            if (AtomicFile.IsTemporaryName(Path.GetFileName(file.AsSpan())))
+            if (visit.IsLeftover)
             {
                 leftovers?.Add(file);
                 continue;
             }
 
             var readPath = file;
-            var screening = Screen(file, file, root, maxFileSize, read, ref buffer);
+            var screening = visit.IsScreened ? visit.Screening : Screen(file, file, root, maxFileSize, walkRead, ref buffer);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
@@ -149,18 +203,26 @@ internal static class SetterTree
 
     /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>
     /// <remarks>Files are not stat'ed here: a stat per file would cost as much as reading it. Nor are directories: the entry type comes with the listing.</remarks>
-    private static IEnumerable<string> Walk(string directory, List<AutomationException> problems)
+    /// <param name="opener">Where directories are opened from (see <see cref="RelativeOpener"/>).</param>
+    private static IEnumerable<Visit> Walk(string directory, RelativeOpener opener)
     {
         List<(string Path, bool IsDirectory)> entries;
+        Exception? unlisted = null;
         try
         {
-            entries = DirectoryLister.Entries(directory);
+            entries = DirectoryLister.Entries(directory, opener);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problems.Add(new AutomationException(ErrorKind.PermissionDenied, "SetterDirectoryUnreadable",
-                $"Directory '{directory}' could not be listed ({e.Message}); it was skipped.", directory,
-                "Check that the directory is readable by the current user.", e));
+            entries = [];
+            unlisted = e;
+        }
+
+        if (unlisted is not null)
+        {
+            yield return new Visit(directory, new AutomationException(ErrorKind.PermissionDenied, "SetterDirectoryUnreadable",
+                $"Directory '{directory}' could not be listed ({unlisted.Message}); it was skipped.", directory,
+                "Check that the directory is readable by the current user.", unlisted));
             yield break;
         }
 
@@ -169,13 +231,13 @@ internal static class SetterTree
         {
             if (!isDirectory)
             {
-                yield return path;
+                yield return new Visit(path) { IsLeftover = AtomicFile.IsTemporaryName(Path.GetFileName(path.AsSpan())) };
                 continue;
             }
 
-            foreach (var file in Walk(path, problems))
+            foreach (var visit in Walk(path, opener))
             {
-                yield return file;
+                yield return visit;
             }
         }
     }
