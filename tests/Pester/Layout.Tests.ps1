@@ -3,6 +3,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $modulePath = Get-TestModulePath
     $core = Join-Path $modulePath 'bin/net8.0'
+    $core10 = Join-Path $modulePath 'bin/net10.0'
     $desktop = Join-Path $modulePath 'bin/net472'
 
     # The names of the assemblies a file references, read from its metadata without loading it.
@@ -28,6 +29,23 @@ Describe 'The module layout' {
         foreach ($rid in 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64') {
             @(Get-ChildItem (Join-Path $core "dependencies/runtimes/$rid/native") -File -Filter '*git2-*').Count | Should -Be 1 -Because "$rid needs its libgit2"
         }
+    }
+
+    It 'lays out bin/net10.0 the same way, ReadyToRun-compiled for linux-x64, third-party assemblies included, loading bin/net8.0''s libgit2' {
+        (Get-ChildItem $core10 -File).Name | Sort-Object | Should -Be @('TazLab.ImageAutomation.dll', 'TazLab.ImageAutomation.pdb')
+        $assemblies = @(Join-Path $core10 'TazLab.ImageAutomation.dll') +
+            @('TazLab.ImageAutomation.Engine.dll', 'LibGit2Sharp.dll', 'YamlDotNet.dll' | ForEach-Object { Join-Path $core10 "dependencies/$_" })
+        foreach ($assembly in $assemblies) {
+            $stream = [IO.File]::OpenRead($assembly)
+            try {
+                $headers = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders
+                $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because "$assembly carries ReadyToRun code"
+                # A ReadyToRun image's machine is the architecture's XOR the OS's value (Linux: 0x7B79).
+                [int] $headers.CoffHeader.Machine | Should -Be (0x8664 -bxor 0x7B79) -Because "$assembly is compiled for linux-x64"
+            }
+            finally { $stream.Dispose() }
+        }
+        Join-Path $core10 'dependencies/runtimes' | Should -Not -Exist
     }
 
     # Windows PowerShell 5.1 cannot run here (README, "what is verified where"): the layout and the references are what
@@ -69,12 +87,44 @@ Describe 'The loader' {
     BeforeAll {
         $module = Import-Module $modulePath -Force -PassThru
         # The psm1's own choice, asked for other editions and versions than this process's.
-        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root }
+        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath, [int] $RuntimeMajor = 8) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root -RuntimeMajor $RuntimeMajor }
     }
 
-    It 'imports bin/net8.0 on PowerShell 7.4 and later' {
-        $module.NestedModules[0].Path | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
-        Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+    It 'imports bin/net10.0 on .NET 10 (PowerShell 7.6 and later), bin/net8.0 on PowerShell 7.4 and 7.5' {
+        [Environment]::Version.Major | Should -BeGreaterOrEqual 10 -Because 'this suite runs PowerShell 7.6 (.NET 10)'
+        $module.NestedModules[0].Path | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') -RuntimeMajor 10 | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') -RuntimeMajor 8 | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([version]'7.5.0') -RuntimeMajor 9 | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+    }
+
+    It 'imports bin/net8.0 on .NET 10 from a copy without bin/net10.0 (the Azure Automation zip)' {
+        $fake = New-TestDirectory
+        try {
+            Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') -RuntimeMajor 10 -Root $fake | Should -Be (Join-Path $fake 'bin/net8.0/TazLab.ImageAutomation.dll')
+        }
+        finally { Remove-Item $fake -Recurse -Force }
+    }
+
+    # Compiled methods on the pipeline's thread, for the same commands run by bin/net10.0 and by bin/net8.0 (IL only)
+    # in the same runtime: only ReadyToRun code that the runtime accepts makes the difference.
+    It 'runs bin/net10.0''s ReadyToRun code on linux-x64: the commands JIT-compile less than half of what bin/net8.0''s do' -Skip:(-not ($IsLinux -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64')) {
+        $examples = (Resolve-Path (Join-Path $PSScriptRoot '../../examples')).Path
+        $counts = foreach ($import in $modulePath, (Join-Path $core 'TazLab.ImageAutomation.dll')) {
+            $result = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$import'
+`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$true)
+`$null = Get-RegistryTag -Image 'ocidir://$examples/registry/tazzo/tazlab-blog' |
+    Select-ImagePolicyTag -Policy flux-system:hugo-blog -Pattern '^blog-(?P<value>[0-9]+)-.*$' -Extract '`$value' -Numerical
+`$null = Get-ImageSetter -Path '$examples/gitops'
+[System.Runtime.JitInfo]::GetCompiledMethodCount(`$true) - `$before
+"@
+            $result.Error | Should -BeNullOrEmpty
+            [int] $result.Output.Trim()
+        }
+        $readyToRun, $jitOnly = $counts
+        $readyToRun | Should -BeLessThan ($jitOnly / 2) -Because "bin/net10.0 compiled $readyToRun methods, bin/net8.0 $jitOnly"
     }
 
     It 'names the version it needs below PowerShell 7.4' {

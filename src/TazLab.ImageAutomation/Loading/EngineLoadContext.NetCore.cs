@@ -6,9 +6,10 @@ namespace TazLab.ImageAutomation.Loading;
 
 /// <summary>
 /// The module's own load context: the engine, YamlDotNet and LibGit2Sharp come from <c>dependencies/</c> here,
-/// whatever versions other modules have put into PowerShell's default context.
+/// whatever versions other modules have put into PowerShell's default context; libgit2 comes from
+/// <c>&lt;nativeDirectory&gt;/&lt;rid&gt;/native</c>.
 /// </summary>
-internal sealed class EngineLoadContext(string dependencyDirectory) : AssemblyLoadContext("TazLab.ImageAutomation")
+internal sealed class EngineLoadContext(string dependencyDirectory, string nativeDirectory) : AssemblyLoadContext("TazLab.ImageAutomation")
 {
     protected override Assembly? Load(AssemblyName assemblyName)
     {
@@ -38,7 +39,7 @@ internal sealed class EngineLoadContext(string dependencyDirectory) : AssemblyLo
             : $"lib{name}.so";
         foreach (var rid in RuntimeIdentifiers())
         {
-            var path = Path.Combine(dependencyDirectory, "runtimes", rid, "native", file);
+            var path = Path.Combine(nativeDirectory, rid, "native", file);
             if (File.Exists(path))
             {
                 return LoadUnmanagedDllFromPath(path);

@@ -12,10 +12,15 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 {
     private const string EngineAssemblyName = "TazLab.ImageAutomation.Engine";
 
-    private static readonly string DependencyDirectory =
-        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "dependencies");
+    private static readonly string BinaryDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
 
-    private static readonly Lazy<EngineLoadContext> Context = new(() => new EngineLoadContext(DependencyDirectory));
+    private static readonly string DependencyDirectory = Path.Combine(BinaryDirectory, "dependencies");
+
+    // libgit2 is laid out once for every .NET build (bin/net8.0 and bin/net10.0), in bin/net8.0's dependencies.
+    private static readonly string NativeDirectory =
+        Path.GetFullPath(Path.Combine(BinaryDirectory, "..", "net8.0", "dependencies", "runtimes"));
+
+    private static readonly Lazy<EngineLoadContext> Context = new(() => new EngineLoadContext(DependencyDirectory, NativeDirectory));
 
     public void OnImport()
     {

@@ -1,9 +1,10 @@
-# Loader: imports the binary module built for this edition (bin/net472 for Windows PowerShell 5.1, bin/net8.0 for
-# PowerShell 7.4+), or stops with a message naming what to run instead.
+# Loader: imports the binary module built for this edition and runtime (bin/net472 for Windows PowerShell 5.1;
+# bin/net10.0, ReadyToRun-compiled, on .NET 10 or later, i.e. PowerShell 7.6+; bin/net8.0 for PowerShell 7.4 and 7.5
+# and for copies without bin/net10.0), or stops with a message naming what to run instead.
 # Only core-engine commands and .NET calls here: Join-Path, Test-Path or any Microsoft.PowerShell.* command would
 # autoload its module (~0.1 s of every import).
 function Get-BinaryModulePath {
-    param([string] $Edition, $Version, [string] $Root)
+    param([string] $Edition, $Version, [string] $Root, [int] $RuntimeMajor)
     if ($Edition -eq 'Desktop') {
         $path = [IO.Path]::Combine($Root, 'bin', 'net472', 'TazLab.ImageAutomation.dll')
         if (-not [IO.File]::Exists($path)) {
@@ -16,8 +17,13 @@ function Get-BinaryModulePath {
     if ($Version -lt $minimum) {
         throw "TazLab.ImageAutomation needs PowerShell $minimum or later; this is PowerShell $Version. Install PowerShell 7.4+ (or 'dotnet tool install PowerShell')."
     }
+    if ($RuntimeMajor -ge 10) {
+        # A copy without bin/net10.0 (the Azure Automation zip) runs bin/net8.0 there too.
+        $path = [IO.Path]::Combine($Root, 'bin', 'net10.0', 'TazLab.ImageAutomation.dll')
+        if ([IO.File]::Exists($path)) { return $path }
+    }
     return [IO.Path]::Combine($Root, 'bin', 'net8.0', 'TazLab.ImageAutomation.dll')
 }
 
-$binaryModule = Import-Module -Name (Get-BinaryModulePath -Edition $PSEdition -Version $PSVersionTable.PSVersion -Root $PSScriptRoot) -PassThru
+$binaryModule = Import-Module -Name (Get-BinaryModulePath -Edition $PSEdition -Version $PSVersionTable.PSVersion -Root $PSScriptRoot -RuntimeMajor ([Environment]::Version.Major)) -PassThru
 $ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $binaryModule }.GetNewClosure()
