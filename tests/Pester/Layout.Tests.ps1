@@ -143,6 +143,19 @@ Import-Module '$modulePath'
         $assemblies | Should -Be 'TazLab.ImageAutomation'
     }
 
+    It 'is removed whole by Remove-Module (the binary module nested in it too), and imports again' {
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$modulePath'
+Remove-Module TazLab.ImageAutomation
+"AFTER=`$((Get-Module -All).Name -join ',');`$([bool] (Get-Command Get-RegistryTag -ErrorAction Ignore))"
+Import-Module '$modulePath'
+"AGAIN=`$((Get-Module -All).Name -join ',');`$((Get-Command Get-RegistryTag).Source)"
+"@
+        $result.Error | Should -BeNullOrEmpty
+        $result.Output | Should -Match 'AFTER=;False'
+        $result.Output | Should -Match 'AGAIN=TazLab.ImageAutomation,TazLab.ImageAutomation;TazLab.ImageAutomation'
+    }
+
     It 'picks bin/net472 on Windows PowerShell, and says so when this copy has none' {
         $fake = New-TestDirectory
         try {
