@@ -87,21 +87,21 @@ Describe 'The loader' {
     BeforeAll {
         $module = Import-Module $modulePath -Force -PassThru
         # The psm1's own choice, asked for other editions and versions than this process's.
-        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath, [int] $RuntimeMajor = 8) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root -RuntimeMajor $RuntimeMajor }
+        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root }
     }
 
-    It 'imports bin/net10.0 on .NET 10 (PowerShell 7.6 and later), bin/net8.0 on PowerShell 7.4 and 7.5' {
+    It 'imports bin/net10.0 on PowerShell 7.6 and later (.NET 10), bin/net8.0 on PowerShell 7.4 and 7.5' {
         [Environment]::Version.Major | Should -BeGreaterOrEqual 10 -Because 'this suite runs PowerShell 7.6 (.NET 10)'
         $module.NestedModules[0].Path | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
-        Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') -RuntimeMajor 10 | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
-        Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') -RuntimeMajor 8 | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
-        Get-LoaderChoice -Edition Core -Version ([version]'7.5.0') -RuntimeMajor 9 | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([version]'7.5.4') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
     }
 
-    It 'imports bin/net8.0 on .NET 10 from a copy without bin/net10.0 (the Azure Automation zip)' {
+    It 'imports bin/net8.0 on PowerShell 7.6 from a copy without bin/net10.0 (the Azure Automation zip)' {
         $fake = New-TestDirectory
         try {
-            Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') -RuntimeMajor 10 -Root $fake | Should -Be (Join-Path $fake 'bin/net8.0/TazLab.ImageAutomation.dll')
+            Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') -Root $fake | Should -Be (Join-Path $fake 'bin/net8.0/TazLab.ImageAutomation.dll')
         }
         finally { Remove-Item $fake -Recurse -Force }
     }
