@@ -74,11 +74,17 @@ function Invoke-Build {
     # every third-party file in bin/<tfm>/dependencies, where only the module's own loader looks.
     foreach ($framework in 'net8.0', 'net10.0', 'net472') {
         $published = Join-Path $publish $framework
-        # net10.0 (PowerShell 7.6+) is ReadyToRun-compiled, third-party assemblies included, for linux-x64: elsewhere the
-        # runtime ignores that code and JIT-compiles the IL, as it does bin/net8.0's.
+        # net10.0: the engine, YamlDotNet and LibGit2Sharp compiled ReadyToRun for linux-x64, alone in
+        # bin/net10.0-linux-x64; bin/net8.0's cmdlets load them there on .NET 10 (Loading/ModuleInitializer).
         $readyToRun = if ($framework -eq 'net10.0') { @('-r', 'linux-x64', '--self-contained', 'false', '-p:PublishReadyToRun=true') } else { @() }
         Invoke-Native -What "dotnet publish ($framework)" {
             dotnet publish (Join-Path $root "src/$moduleName/$moduleName.csproj") -c $Configuration -f $framework -o $published --nologo -v quiet "-p:Version=$version" @readyToRun
+        }
+        if ($framework -eq 'net10.0') {
+            $images = New-Item -ItemType Directory -Force -Path (Join-Path $moduleOut 'bin/net10.0-linux-x64')
+            Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $images
+            Copy-Item (Join-Path $published "$moduleName.Engine.pdb") $images
+            continue
         }
         $bin = Join-Path $moduleOut "bin/$framework"
         $dependencies = Join-Path $bin 'dependencies'
@@ -87,12 +93,12 @@ function Invoke-Build {
         Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $dependencies
         Copy-Item (Join-Path $published "$moduleName.Engine.pdb") $dependencies
         if ($framework -eq 'net8.0') {
-            # EngineLoadContext maps libgit2 to runtimes/<rid>/native itself; bin/net10.0 loads these too.
+            # EngineLoadContext maps libgit2 to runtimes/<rid>/native itself.
             foreach ($rid in $nativeRids) {
                 Copy-NativeLibrary -From (Join-Path $published "runtimes/$rid/native") -To (Join-Path $dependencies "runtimes/$rid/native")
             }
         }
-        elseif ($framework -eq 'net472') {
+        else {
             # On .NET Framework, LibGit2Sharp loads lib/win32/<arch>/git2-<hash>.dll next to itself (its GlobalSettings).
             foreach ($arch in $desktopNativeArchitectures) {
                 Copy-NativeLibrary -From (Join-Path $published "lib/win32/$arch") -To (Join-Path $dependencies "lib/win32/$arch")

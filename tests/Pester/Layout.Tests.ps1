@@ -3,7 +3,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $modulePath = Get-TestModulePath
     $core = Join-Path $modulePath 'bin/net8.0'
-    $core10 = Join-Path $modulePath 'bin/net10.0'
+    $readyToRun = Join-Path $modulePath 'bin/net10.0-linux-x64'
     $desktop = Join-Path $modulePath 'bin/net472'
 
     # The names of the assemblies a file references, read from its metadata without loading it.
@@ -31,21 +31,19 @@ Describe 'The module layout' {
         }
     }
 
-    It 'lays out bin/net10.0 the same way, ReadyToRun-compiled for linux-x64, third-party assemblies included, loading bin/net8.0''s libgit2' {
-        (Get-ChildItem $core10 -File).Name | Sort-Object | Should -Be @('TazLab.ImageAutomation.dll', 'TazLab.ImageAutomation.pdb')
-        $assemblies = @(Join-Path $core10 'TazLab.ImageAutomation.dll') +
-            @('TazLab.ImageAutomation.Engine.dll', 'LibGit2Sharp.dll', 'YamlDotNet.dll' | ForEach-Object { Join-Path $core10 "dependencies/$_" })
-        foreach ($assembly in $assemblies) {
-            $stream = [IO.File]::OpenRead($assembly)
+    It 'has the engine, YamlDotNet and LibGit2Sharp ReadyToRun-compiled for linux-x64 alone in bin/net10.0-linux-x64' {
+        (Get-ChildItem $readyToRun -Recurse).Name | Sort-Object |
+            Should -Be @('LibGit2Sharp.dll', 'TazLab.ImageAutomation.Engine.dll', 'TazLab.ImageAutomation.Engine.pdb', 'YamlDotNet.dll')
+        foreach ($assembly in Get-ChildItem $readyToRun -Filter '*.dll') {
+            $stream = [IO.File]::OpenRead($assembly.FullName)
             try {
                 $headers = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders
-                $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because "$assembly carries ReadyToRun code"
-                # A ReadyToRun image's machine is the architecture's XOR the OS's value (Linux: 0x7B79).
-                [int] $headers.CoffHeader.Machine | Should -Be (0x8664 -bxor 0x7B79) -Because "$assembly is compiled for linux-x64"
+                $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because "$($assembly.Name) carries ReadyToRun code"
+                # A ReadyToRun image's machine is its architecture's XOR its OS's value (Linux: 0x7B79).
+                [int] $headers.CoffHeader.Machine | Should -Be (0x8664 -bxor 0x7B79) -Because "$($assembly.Name) is compiled for linux-x64"
             }
             finally { $stream.Dispose() }
         }
-        Join-Path $core10 'dependencies/runtimes' | Should -Not -Exist
     }
 
     # Windows PowerShell 5.1 cannot run here (README, "what is verified where"): the layout and the references are what
@@ -90,41 +88,9 @@ Describe 'The loader' {
         function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root }
     }
 
-    It 'imports bin/net10.0 on PowerShell 7.6 and later (.NET 10), bin/net8.0 on PowerShell 7.4 and 7.5' {
-        [Environment]::Version.Major | Should -BeGreaterOrEqual 10 -Because 'this suite runs PowerShell 7.6 (.NET 10)'
-        $module.NestedModules[0].Path | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
-        Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') | Should -Be (Join-Path $core10 'TazLab.ImageAutomation.dll')
+    It 'imports bin/net8.0 on PowerShell 7.4 and later' {
+        $module.NestedModules[0].Path | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
         Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
-        Get-LoaderChoice -Edition Core -Version ([version]'7.5.4') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
-    }
-
-    It 'imports bin/net8.0 on PowerShell 7.6 from a copy without bin/net10.0 (the Azure Automation zip)' {
-        $fake = New-TestDirectory
-        try {
-            Get-LoaderChoice -Edition Core -Version ([version]'7.6.0') -Root $fake | Should -Be (Join-Path $fake 'bin/net8.0/TazLab.ImageAutomation.dll')
-        }
-        finally { Remove-Item $fake -Recurse -Force }
-    }
-
-    # Compiled methods on the pipeline's thread, for the same commands run by bin/net10.0 and by bin/net8.0 (IL only)
-    # in the same runtime: only ReadyToRun code that the runtime accepts makes the difference.
-    It 'runs bin/net10.0''s ReadyToRun code on linux-x64: the commands JIT-compile less than half of what bin/net8.0''s do' -Skip:(-not ($IsLinux -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64')) {
-        $examples = (Resolve-Path (Join-Path $PSScriptRoot '../../examples')).Path
-        $counts = foreach ($import in $modulePath, (Join-Path $core 'TazLab.ImageAutomation.dll')) {
-            $result = Invoke-ChildPwsh -Script @"
-`$ErrorActionPreference = 'Stop'
-Import-Module '$import'
-`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$true)
-`$null = Get-RegistryTag -Image 'ocidir://$examples/registry/tazzo/tazlab-blog' |
-    Select-ImagePolicyTag -Policy flux-system:hugo-blog -Pattern '^blog-(?P<value>[0-9]+)-.*$' -Extract '`$value' -Numerical
-`$null = Get-ImageSetter -Path '$examples/gitops'
-[System.Runtime.JitInfo]::GetCompiledMethodCount(`$true) - `$before
-"@
-            $result.Error | Should -BeNullOrEmpty
-            [int] $result.Output.Trim()
-        }
-        $readyToRun, $jitOnly = $counts
-        $readyToRun | Should -BeLessThan ($jitOnly / 2) -Because "bin/net10.0 compiled $readyToRun methods, bin/net8.0 $jitOnly"
     }
 
     It 'names the version it needs below PowerShell 7.4' {
@@ -141,6 +107,40 @@ Import-Module '$modulePath'
         $modules, $assemblies = $result.Output.Trim() -split "\r?\n"
         $modules | Should -Be 'TazLab.ImageAutomation'
         $assemblies | Should -Be 'TazLab.ImageAutomation'
+    }
+
+    # Compiled methods on the pipeline's thread for the same commands, with and without the ReadyToRun images, in the
+    # same runtime: only precompiled code that the runtime accepts makes the difference.
+    It 'runs the ReadyToRun images on .NET 10, linux-x64, and the IL where they are missing' -Skip:(-not ($IsLinux -and [Environment]::Version.Major -eq 10 -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64')) {
+        $examples = (Resolve-Path (Join-Path $PSScriptRoot '../../examples')).Path
+        $work = New-TestDirectory
+        try {
+            $withoutImages = Join-Path $work 'TazLab.ImageAutomation'
+            Copy-Item $modulePath $withoutImages -Recurse
+            Remove-Item (Join-Path $withoutImages 'bin/net10.0-linux-x64') -Recurse -Force
+            $runs = foreach ($module in $modulePath, $withoutImages) {
+                $result = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$module'
+`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$true)
+`$null = Get-RegistryTag -Image 'ocidir://$examples/registry/tazzo/tazlab-blog' |
+    Select-ImagePolicyTag -Policy flux-system:hugo-blog -Pattern '^blog-(?P<value>[0-9]+)-.*$' -Extract '`$value' -Numerical
+`$null = Get-ImageSetter -Path '$examples/gitops'
+"JIT=`$([System.Runtime.JitInfo]::GetCompiledMethodCount(`$true) - `$before)"
+"ENGINE=`$(([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'TazLab.ImageAutomation.Engine' }).Location)"
+"@
+                $result.Error | Should -BeNullOrEmpty
+                [pscustomobject]@{
+                    Jit    = [int] [regex]::Match($result.Output, 'JIT=(\d+)').Groups[1].Value
+                    Engine = [regex]::Match($result.Output, 'ENGINE=(.+)').Groups[1].Value.Trim()
+                }
+            }
+            $precompiled, $jitOnly = $runs
+            $precompiled.Engine | Should -Be (Join-Path $readyToRun 'TazLab.ImageAutomation.Engine.dll')
+            $jitOnly.Engine | Should -Be (Join-Path $withoutImages 'bin/net8.0/dependencies/TazLab.ImageAutomation.Engine.dll')
+            $precompiled.Jit | Should -BeLessThan ($jitOnly.Jit * 0.75) -Because "with the images the commands compiled $($precompiled.Jit) methods, without them $($jitOnly.Jit)"
+        }
+        finally { Remove-Item $work -Recurse -Force -ErrorAction Ignore }
     }
 
     It 'is removed whole by Remove-Module (the binary module nested in it too), and imports again' {

@@ -6,15 +6,23 @@ namespace TazLab.ImageAutomation.Loading;
 
 /// <summary>
 /// The module's own load context: the engine, YamlDotNet and LibGit2Sharp come from <c>dependencies/</c> here,
-/// whatever versions other modules have put into PowerShell's default context; libgit2 comes from
-/// <c>&lt;nativeDirectory&gt;/&lt;rid&gt;/native</c>.
+/// whatever versions other modules have put into PowerShell's default context.
 /// </summary>
-internal sealed class EngineLoadContext(string dependencyDirectory, string nativeDirectory) : AssemblyLoadContext("TazLab.ImageAutomation")
+/// <param name="readyToRunDirectory">Where to look first: ReadyToRun images of the same assemblies, or null.</param>
+internal sealed class EngineLoadContext(string dependencyDirectory, string? readyToRunDirectory) : AssemblyLoadContext("TazLab.ImageAutomation")
 {
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        var path = Path.Combine(dependencyDirectory, assemblyName.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        foreach (var directory in new[] { readyToRunDirectory, dependencyDirectory })
+        {
+            var path = directory is null ? null : Path.Combine(directory, assemblyName.Name + ".dll");
+            if (File.Exists(path))
+            {
+                return LoadFromAssemblyPath(path);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -39,7 +47,7 @@ internal sealed class EngineLoadContext(string dependencyDirectory, string nativ
             : $"lib{name}.so";
         foreach (var rid in RuntimeIdentifiers())
         {
-            var path = Path.Combine(nativeDirectory, rid, "native", file);
+            var path = Path.Combine(dependencyDirectory, "runtimes", rid, "native", file);
             if (File.Exists(path))
             {
                 return LoadUnmanagedDllFromPath(path);
@@ -79,6 +87,6 @@ internal sealed class EngineLoadContext(string dependencyDirectory, string nativ
     }
 
     // Alpine and other musl systems carry the musl loader instead of glibc's.
-    private static bool IsMusl() =>
+    internal static bool IsMusl() =>
         Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*").Any();
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 
 namespace TazLab.ImageAutomation.Loading;
@@ -16,11 +17,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     private static readonly string DependencyDirectory = Path.Combine(BinaryDirectory, "dependencies");
 
-    // libgit2 is laid out once for every .NET build (bin/net8.0 and bin/net10.0), in bin/net8.0's dependencies.
-    private static readonly string NativeDirectory =
-        Path.GetFullPath(Path.Combine(BinaryDirectory, "..", "net8.0", "dependencies", "runtimes"));
-
-    private static readonly Lazy<EngineLoadContext> Context = new(() => new EngineLoadContext(DependencyDirectory, NativeDirectory));
+    private static readonly Lazy<EngineLoadContext> Context = new(() => new EngineLoadContext(DependencyDirectory, ReadyToRunDirectory()));
 
     public void OnImport()
     {
@@ -30,6 +27,19 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     }
 
     public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+
+    /// <summary>
+    /// bin/net10.0-linux-x64: the engine, YamlDotNet and LibGit2Sharp compiled ahead of time for .NET 10 on glibc
+    /// linux-x64 (build.ps1), so a cold process does not JIT-compile them. Used there only: a runtime refuses a
+    /// ReadyToRun image for another OS or architecture outright (BadImageFormatException) and ignores its code on
+    /// another .NET version; everywhere else the IL in dependencies/ runs, as it always did.
+    /// </summary>
+    private static string? ReadyToRunDirectory()
+    {
+        var directory = Path.GetFullPath(Path.Combine(BinaryDirectory, "..", "net10.0-linux-x64"));
+        return Environment.Version.Major == 10 && OperatingSystem.IsLinux() && !EngineLoadContext.IsMusl()
+            && RuntimeInformation.ProcessArchitecture == Architecture.X64 && Directory.Exists(directory) ? directory : null;
+    }
 
     private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName name) =>
         name.Name == EngineAssemblyName && Directory.Exists(DependencyDirectory)

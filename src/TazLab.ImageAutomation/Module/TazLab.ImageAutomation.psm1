@@ -1,9 +1,9 @@
-# Loader: imports the binary module built for this edition and version (bin/net472 for Windows PowerShell 5.1;
-# bin/net10.0, ReadyToRun-compiled, for PowerShell 7.6+, which runs on .NET 10 or later; bin/net8.0 for PowerShell 7.4
-# and 7.5 and for copies without bin/net10.0), or stops with a message naming what to run instead.
+# Loader: imports the binary module built for this edition (bin/net472 for Windows PowerShell 5.1, bin/net8.0 for
+# PowerShell 7.4+), or stops with a message naming what to run instead.
 # Only core-engine commands and .NET calls here: Join-Path, Test-Path or any Microsoft.PowerShell.* command would
 # autoload its module (~0.1 s of every import). Only types pwsh has touched before, too: reading [Environment]::Version
-# here cost a cold import ~0.1 s of CPU (PowerShell reflects over a type on its first use).
+# here cost a cold import ~0.1 s of CPU (PowerShell reflects over a type on its first use). Which engine images load
+# (ReadyToRun ones on .NET 10, linux-x64) is decided in C#, by Loading/ModuleInitializer.
 function Get-BinaryModulePath {
     param([string] $Edition, $Version, [string] $Root)
     if ($Edition -eq 'Desktop') {
@@ -17,11 +17,6 @@ function Get-BinaryModulePath {
     $minimum = [version]'7.4.0'
     if ($Version -lt $minimum) {
         throw "TazLab.ImageAutomation needs PowerShell $minimum or later; this is PowerShell $Version. Install PowerShell 7.4+ (or 'dotnet tool install PowerShell')."
-    }
-    if ($Version -ge [version]'7.6.0') {
-        # A copy without bin/net10.0 (the Azure Automation zip) runs bin/net8.0 there too.
-        $path = [IO.Path]::Combine($Root, 'bin', 'net10.0', 'TazLab.ImageAutomation.dll')
-        if ([IO.File]::Exists($path)) { return $path }
     }
     return [IO.Path]::Combine($Root, 'bin', 'net8.0', 'TazLab.ImageAutomation.dll')
 }
