@@ -72,10 +72,19 @@ function Invoke-Build {
 
     # Layout, per target: the cmdlets assembly alone in bin/<tfm> (PowerShell's default load context); the engine and
     # every third-party file in bin/<tfm>/dependencies, where only the module's own loader looks.
-    foreach ($framework in 'net8.0', 'net472') {
+    foreach ($framework in 'net8.0', 'net10.0', 'net472') {
         $published = Join-Path $publish $framework
+        # net10.0: the engine, YamlDotNet and LibGit2Sharp compiled ReadyToRun for linux-x64, alone in
+        # bin/net10.0-linux-x64; bin/net8.0's cmdlets load them there on .NET 10 (Loading/ModuleInitializer).
+        $readyToRun = if ($framework -eq 'net10.0') { @('-r', 'linux-x64', '--self-contained', 'false', '-p:PublishReadyToRun=true') } else { @() }
         Invoke-Native -What "dotnet publish ($framework)" {
-            dotnet publish (Join-Path $root "src/$moduleName/$moduleName.csproj") -c $Configuration -f $framework -o $published --nologo -v quiet "-p:Version=$version"
+            dotnet publish (Join-Path $root "src/$moduleName/$moduleName.csproj") -c $Configuration -f $framework -o $published --nologo -v quiet "-p:Version=$version" @readyToRun
+        }
+        if ($framework -eq 'net10.0') {
+            $images = New-Item -ItemType Directory -Force -Path (Join-Path $moduleOut 'bin/net10.0-linux-x64')
+            Get-ChildItem $published -File -Filter '*.dll' | Where-Object Name -ne "$moduleName.dll" | Copy-Item -Destination $images
+            Copy-Item (Join-Path $published "$moduleName.Engine.pdb") $images
+            continue
         }
         $bin = Join-Path $moduleOut "bin/$framework"
         $dependencies = Join-Path $bin 'dependencies'

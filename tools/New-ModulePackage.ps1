@@ -3,7 +3,7 @@
     Packages a laid-out module folder: a .nupkg for Install-PSResource and a zip for Azure Automation.
 .DESCRIPTION
     The .nupkg is made by Publish-PSResource into a temporary local repository, exactly as a publish to a gallery
-    would pack it. The zip holds the module folder at its root with the native libgit2 of -ZipRuntime only (Azure
+    would pack it. The zip holds the module folder at its root, bin/net10.0-linux-x64 left out, with the native libgit2 of -ZipRuntime only (Azure
     Automation cloud jobs run on Windows x64, Hybrid Workers on Windows or Linux x64), so it stays small and every path
     stays under Azure Automation's 140-character limit; the module folder itself is left untouched.
     build.ps1 -Task Package runs this in a child pwsh, and so does tests/Pester/Package.Tests.ps1.
@@ -46,11 +46,13 @@ try {
     Write-Host "Packaged $(Join-Path $OutputPath $nupkg.Name)"
 
     # The zip: a copy of the module folder with the other runtimes' libgit2 removed (runtimes/<rid>/ on .NET,
-    # lib/win32/<arch>/ on .NET Framework).
+    # lib/win32/<arch>/ on .NET Framework), and without bin/net10.0-linux-x64: Azure Automation runs PowerShell 7.2 and 7.4
+    # (.NET 8 at most), where those ReadyToRun images for .NET 10 go unused.
     $stage = Join-Path $work 'zip'
     $stagedModule = Join-Path $stage $moduleName
     New-Item -ItemType Directory -Path $stage | Out-Null
     Copy-Item $ModulePath $stagedModule -Recurse
+    Remove-Item (Join-Path $stagedModule 'bin/net10.0-linux-x64') -Recurse -Force -ErrorAction Ignore
     $keptArchitectures = $ZipRuntime | Where-Object { $_ -like 'win-*' } | ForEach-Object { $_.Substring(4) }
     Get-ChildItem $stagedModule -Directory -Recurse | Where-Object {
         ($_.Parent.Name -eq 'runtimes' -and $_.Name -notin $ZipRuntime) -or

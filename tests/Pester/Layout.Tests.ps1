@@ -3,6 +3,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $modulePath = Get-TestModulePath
     $core = Join-Path $modulePath 'bin/net8.0'
+    $readyToRun = Join-Path $modulePath 'bin/net10.0-linux-x64'
     $desktop = Join-Path $modulePath 'bin/net472'
 
     # The names of the assemblies a file references, read from its metadata without loading it.
@@ -27,6 +28,21 @@ Describe 'The module layout' {
         }
         foreach ($rid in 'linux-x64', 'linux-arm64', 'linux-musl-x64', 'linux-musl-arm64', 'osx-x64', 'osx-arm64', 'win-x64', 'win-x86', 'win-arm64') {
             @(Get-ChildItem (Join-Path $core "dependencies/runtimes/$rid/native") -File -Filter '*git2-*').Count | Should -Be 1 -Because "$rid needs its libgit2"
+        }
+    }
+
+    It 'has the engine, YamlDotNet and LibGit2Sharp ReadyToRun-compiled for linux-x64 alone in bin/net10.0-linux-x64' {
+        (Get-ChildItem $readyToRun -Recurse).Name | Sort-Object |
+            Should -Be @('LibGit2Sharp.dll', 'TazLab.ImageAutomation.Engine.dll', 'TazLab.ImageAutomation.Engine.pdb', 'YamlDotNet.dll')
+        foreach ($assembly in Get-ChildItem $readyToRun -Filter '*.dll') {
+            $stream = [IO.File]::OpenRead($assembly.FullName)
+            try {
+                $headers = [Reflection.PortableExecutable.PEReader]::new($stream).PEHeaders
+                $headers.CorHeader.ManagedNativeHeaderDirectory.Size | Should -BeGreaterThan 0 -Because "$($assembly.Name) carries ReadyToRun code"
+                # A ReadyToRun image's machine is its architecture's XOR its OS's value (Linux: 0x7B79).
+                [int] $headers.CoffHeader.Machine | Should -Be (0x8664 -bxor 0x7B79) -Because "$($assembly.Name) is compiled for linux-x64"
+            }
+            finally { $stream.Dispose() }
         }
     }
 
@@ -91,6 +107,53 @@ Import-Module '$modulePath'
         $modules, $assemblies = $result.Output.Trim() -split "\r?\n"
         $modules | Should -Be 'TazLab.ImageAutomation'
         $assemblies | Should -Be 'TazLab.ImageAutomation'
+    }
+
+    # Compiled methods on the pipeline's thread for the same commands, with and without the ReadyToRun images, in the
+    # same runtime: only precompiled code that the runtime accepts makes the difference.
+    It 'runs the ReadyToRun images on .NET 10, linux-x64, and the IL where they are missing' -Skip:(-not ($IsLinux -and [Environment]::Version.Major -eq 10 -and [Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture -eq 'X64')) {
+        $examples = (Resolve-Path (Join-Path $PSScriptRoot '../../examples')).Path
+        $work = New-TestDirectory
+        try {
+            $withoutImages = Join-Path $work 'TazLab.ImageAutomation'
+            Copy-Item $modulePath $withoutImages -Recurse
+            Remove-Item (Join-Path $withoutImages 'bin/net10.0-linux-x64') -Recurse -Force
+            $runs = foreach ($module in $modulePath, $withoutImages) {
+                $result = Invoke-ChildPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$module'
+`$before = [System.Runtime.JitInfo]::GetCompiledMethodCount(`$true)
+`$null = Get-RegistryTag -Image 'ocidir://$examples/registry/tazzo/tazlab-blog' |
+    Select-ImagePolicyTag -Policy flux-system:hugo-blog -Pattern '^blog-(?P<value>[0-9]+)-.*$' -Extract '`$value' -Numerical
+`$null = Get-ImageSetter -Path '$examples/gitops'
+"JIT=`$([System.Runtime.JitInfo]::GetCompiledMethodCount(`$true) - `$before)"
+"ENGINE=`$(([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'TazLab.ImageAutomation.Engine' }).Location)"
+"@
+                $result.Error | Should -BeNullOrEmpty
+                [pscustomobject]@{
+                    Jit    = [int] [regex]::Match($result.Output, 'JIT=(\d+)').Groups[1].Value
+                    Engine = [regex]::Match($result.Output, 'ENGINE=(.+)').Groups[1].Value.Trim()
+                }
+            }
+            $precompiled, $jitOnly = $runs
+            $precompiled.Engine | Should -Be (Join-Path $readyToRun 'TazLab.ImageAutomation.Engine.dll')
+            $jitOnly.Engine | Should -Be (Join-Path $withoutImages 'bin/net8.0/dependencies/TazLab.ImageAutomation.Engine.dll')
+            $precompiled.Jit | Should -BeLessThan ($jitOnly.Jit * 0.75) -Because "with the images the commands compiled $($precompiled.Jit) methods, without them $($jitOnly.Jit)"
+        }
+        finally { Remove-Item $work -Recurse -Force -ErrorAction Ignore }
+    }
+
+    It 'is removed whole by Remove-Module (the binary module nested in it too), and imports again' {
+        $result = Invoke-ChildPwsh -Script @"
+Import-Module '$modulePath'
+Remove-Module TazLab.ImageAutomation
+"AFTER=`$((Get-Module -All).Name -join ',');`$([bool] (Get-Command Get-RegistryTag -ErrorAction Ignore))"
+Import-Module '$modulePath'
+"AGAIN=`$((Get-Module -All).Name -join ',');`$((Get-Command Get-RegistryTag).Source)"
+"@
+        $result.Error | Should -BeNullOrEmpty
+        $result.Output | Should -Match 'AFTER=;False'
+        $result.Output | Should -Match 'AGAIN=TazLab.ImageAutomation,TazLab.ImageAutomation;TazLab.ImageAutomation'
     }
 
     It 'picks bin/net472 on Windows PowerShell, and says so when this copy has none' {

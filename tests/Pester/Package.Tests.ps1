@@ -57,6 +57,7 @@ Describe 'The .nupkg' {
             $names | Should -Contain 'TazLab.ImageAutomation.nuspec'
             $names | Should -Contain 'TazLab.ImageAutomation.psd1'
             $names | Should -Contain 'bin/net8.0/TazLab.ImageAutomation.dll'
+            $names | Should -Contain 'bin/net10.0-linux-x64/TazLab.ImageAutomation.Engine.dll'
             $expected = (Get-ChildItem (Join-Path $modulePath 'bin/net8.0/dependencies/runtimes') -Directory).Name
             $runtimes = $names | Where-Object { $_ -match '^bin/net8\.0/dependencies/runtimes/([^/]+)/native/' } | ForEach-Object { $Matches[1] }
             @($runtimes | Sort-Object -Unique) | Should -Be @($expected | Sort-Object)
@@ -129,6 +130,12 @@ Describe 'The Azure Automation zip' {
         @($runtimes) | Should -Be @('linux-x64', 'win-x64')
         $native -match '^TazLab\.ImageAutomation/bin/net8\.0/dependencies/runtimes/win-x64/native/git2-[0-9a-f]+\.dll$' | Should -HaveCount 1
         @(Get-ChildItem (Join-Path $modulePath 'bin/net8.0/dependencies/runtimes') -Directory).Count | Should -BeGreaterThan 2
+    }
+
+    It 'leaves out the ReadyToRun images for .NET 10 (Azure Automation runs PowerShell 7.2 and 7.4), which the module folder keeps' {
+        $entries.FullName | Where-Object { $_.StartsWith('TazLab.ImageAutomation/bin/net10.0') } | Should -BeNullOrEmpty
+        $entries.FullName | Should -Contain 'TazLab.ImageAutomation/bin/net8.0/dependencies/TazLab.ImageAutomation.Engine.dll'
+        Join-Path $modulePath 'bin/net10.0-linux-x64/TazLab.ImageAutomation.Engine.dll' | Should -Exist
     }
 
     It 'holds the Windows PowerShell 5.1 build with libgit2 for Windows x64 only (Azure Automation''s sandboxes)' {

@@ -263,7 +263,10 @@ internal sealed class RegistryTransport
             certificates.ImportFromPemFile(path);
             if (certificates.Count == 0)
             {
+                // DER, as on every target (net10.0 calls Import obsolete in favour of X509CertificateLoader, which net8.0 and net472 lack).
+#pragma warning disable SYSLIB0057
                 certificates.Import(path);
+#pragma warning restore SYSLIB0057
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)

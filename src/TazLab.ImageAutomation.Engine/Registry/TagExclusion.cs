@@ -32,8 +32,9 @@ public sealed class TagExclusion
     {
         var list = patterns?.ToList() is { Count: > 0 } given ? given : DefaultPatterns.ToList();
         Patterns = list;
-        this.patterns = list.Select(Compile).ToArray();
         isDefault = list.SequenceEqual(DefaultPatterns);
+        // The default is never run as a regex: building its non-backtracking automaton would cost every cold process.
+        this.patterns = isDefault ? [] : list.Select(Compile).ToArray();
     }
 
     public IReadOnlyList<string> Patterns { get; }

@@ -8,12 +8,21 @@ namespace TazLab.ImageAutomation.Loading;
 /// The module's own load context: the engine, YamlDotNet and LibGit2Sharp come from <c>dependencies/</c> here,
 /// whatever versions other modules have put into PowerShell's default context.
 /// </summary>
-internal sealed class EngineLoadContext(string dependencyDirectory) : AssemblyLoadContext("TazLab.ImageAutomation")
+/// <param name="readyToRunDirectory">Where to look first: ReadyToRun images of the same assemblies, or null.</param>
+internal sealed class EngineLoadContext(string dependencyDirectory, string? readyToRunDirectory) : AssemblyLoadContext("TazLab.ImageAutomation")
 {
     protected override Assembly? Load(AssemblyName assemblyName)
     {
-        var path = Path.Combine(dependencyDirectory, assemblyName.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        foreach (var directory in new[] { readyToRunDirectory, dependencyDirectory })
+        {
+            var path = directory is null ? null : Path.Combine(directory, assemblyName.Name + ".dll");
+            if (File.Exists(path))
+            {
+                return LoadFromAssemblyPath(path);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -78,6 +87,6 @@ internal sealed class EngineLoadContext(string dependencyDirectory) : AssemblyLo
     }
 
     // Alpine and other musl systems carry the musl loader instead of glibc's.
-    private static bool IsMusl() =>
+    internal static bool IsMusl() =>
         Directory.Exists("/lib") && Directory.EnumerateFiles("/lib", "ld-musl-*").Any();
 }

@@ -1,7 +1,9 @@
 # Loader: imports the binary module built for this edition (bin/net472 for Windows PowerShell 5.1, bin/net8.0 for
 # PowerShell 7.4+), or stops with a message naming what to run instead.
 # Only core-engine commands and .NET calls here: Join-Path, Test-Path or any Microsoft.PowerShell.* command would
-# autoload its module (~0.1 s of every import).
+# autoload its module (~0.1 s of every import). Only types pwsh has touched before, too: reading [Environment]::Version
+# here cost a cold import ~0.1 s of CPU (PowerShell reflects over a type on its first use). Which engine images load
+# (ReadyToRun ones on .NET 10, linux-x64) is decided in C#, by Loading/ModuleInitializer.
 function Get-BinaryModulePath {
     param([string] $Edition, $Version, [string] $Root)
     if ($Edition -eq 'Desktop') {
@@ -19,5 +21,6 @@ function Get-BinaryModulePath {
     return [IO.Path]::Combine($Root, 'bin', 'net8.0', 'TazLab.ImageAutomation.dll')
 }
 
-$binaryModule = Import-Module -Name (Get-BinaryModulePath -Edition $PSEdition -Version $PSVersionTable.PSVersion -Root $PSScriptRoot) -PassThru
-$ExecutionContext.SessionState.Module.OnRemove = { Remove-Module -ModuleInfo $binaryModule }.GetNewClosure()
+# The binary module is nested in this one: Remove-Module removes both, with no OnRemove here (setting one costs ~200
+# JIT-compiled methods of every import).
+Import-Module -Name (Get-BinaryModulePath -Edition $PSEdition -Version $PSVersionTable.PSVersion -Root $PSScriptRoot)
