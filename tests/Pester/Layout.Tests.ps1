@@ -143,6 +143,32 @@ Import-Module '$module'
         finally { Remove-Item $work -Recurse -Force -ErrorAction Ignore }
     }
 
+    # The setters tell a link from a file by errno (ELOOP); compiled ReadyToRun, a SetLastError stub once gave a stale
+    # errno (ENOENT) on a method's first call in a process, so a link that was the walk's first file became an error.
+    It 'tells links and FIFOs apart in a fresh process, in the ReadyToRun images and the IL alike' -Skip:$IsWindows {
+        $work = New-TestDirectory
+        try {
+            $tree = Join-Path $work 'tree'
+            New-Item -ItemType Directory -Path (Join-Path $tree 'a') | Out-Null
+            Set-Content (Join-Path $tree 'a/one.yaml') 'image: x/a:1.0.0 # {"$imagepolicy": "ns:a"}'
+            New-Item -ItemType SymbolicLink -Path (Join-Path $tree 'a/0-link.yaml') -Target (Join-Path $tree 'a/one.yaml') | Out-Null
+            & mkfifo (Join-Path $tree 'a/1-fifo.yaml')
+            $withoutImages = Join-Path $work 'TazLab.ImageAutomation'
+            Copy-Item $modulePath $withoutImages -Recurse
+            Remove-Item (Join-Path $withoutImages 'bin/net10.0-linux-x64') -Recurse -Force -ErrorAction Ignore
+            foreach ($module in $modulePath, $withoutImages) {
+                $result = Invoke-ChildPwsh -Script @"
+Import-Module '$module'
+`$found = @(Get-ImageSetter -Path '$tree' -ErrorVariable problems -ErrorAction SilentlyContinue)
+"FOUND=`$(`$found.RelativePath -join ',');PROBLEMS=`$(`$problems.Count)"
+"@
+                $result.Error | Should -BeNullOrEmpty
+                $result.Output | Should -Match 'FOUND=a/one.yaml;PROBLEMS=0' -Because "the module at $module"
+            }
+        }
+        finally { Remove-Item $work -Recurse -Force -ErrorAction Ignore }
+    }
+
     It 'is removed whole by Remove-Module (the binary module nested in it too), and imports again' {
         $result = Invoke-ChildPwsh -Script @"
 Import-Module '$modulePath'

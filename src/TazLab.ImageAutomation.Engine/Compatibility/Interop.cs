@@ -33,6 +33,8 @@ internal static class MarshalPolyfill
 
         public static int GetLastPInvokeError() => Marshal.GetLastWin32Error();
 
+        public static int GetLastSystemError() => Marshal.GetLastWin32Error();
+
         public static string GetPInvokeErrorMessage(int error) => new Win32Exception(error).Message;
     }
 }

@@ -56,7 +56,7 @@ internal static class CandidateReader
         var fd = OpenAt(directory, path, ONonBlock | OCloExec | ONoFollow);
         if (fd < 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
+            var errno = Marshal.GetLastSystemError();
             return errno == ELOOP ? ReadStatus.Link : throw new IOException(Marshal.GetPInvokeErrorMessage(errno));
         }
 
@@ -88,7 +88,7 @@ internal static class CandidateReader
                     continue;
                 }
 
-                var errno = n < 0 ? Marshal.GetLastPInvokeError() : 0;
+                var errno = n < 0 ? Marshal.GetLastSystemError() : 0;
                 if (errno == EINTR)
                 {
                     continue;
@@ -183,13 +183,15 @@ internal static class CandidateReader
     internal static SetterTree.CandidateRead LinuxReadFrom(RelativeOpener opener) => (string path, ref byte[] buffer, int limit, out int read) =>
         LinuxReadAt(opener.From(path, out var relative), relative, ref buffer, limit, out read);
 
-    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    // errno is read with GetLastSystemError right after each call, not through DllImport's SetLastError: compiled
+    // ReadyToRun, a SetLastError stub reported a stale errno (ENOENT from the library's lazy binding) on a method's first call.
+    [DllImport("libc", EntryPoint = "openat")]
     private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [DllImport("libc", EntryPoint = "read", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "read")]
     private static extern nint ReadFd(int fd, ref byte buffer, nint count);
 
-    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "statx")]
     private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte status);
 
     [DllImport("libc", EntryPoint = "close")]

@@ -60,7 +60,7 @@ internal static class DirectoryLister
         var fd = OpenAt(opener?.From(directory, out relative) ?? RelativeOpener.AsGiven, relative, ODirectory | OCloExec);
         if (fd < 0)
         {
-            throw ListingError(Marshal.GetLastPInvokeError());
+            throw ListingError(Marshal.GetLastSystemError());
         }
 
         try
@@ -72,7 +72,7 @@ internal static class DirectoryLister
                 var length = (int)GetDirectoryEntries(fd, ref buffer[0], buffer.Length);
                 if (length <= 0)
                 {
-                    var errno = length < 0 ? Marshal.GetLastPInvokeError() : 0;
+                    var errno = length < 0 ? Marshal.GetLastSystemError() : 0;
                     if (errno == EINTR)
                     {
                         continue;
@@ -127,10 +127,11 @@ internal static class DirectoryLister
 
     private static bool IsScreened(ReadOnlySpan<char> name) => SetterTree.IsCandidateName(name) || AtomicFile.IsTemporaryName(name);
 
-    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    // errno: see CandidateReader's imports.
+    [DllImport("libc", EntryPoint = "openat")]
     private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [DllImport("libc", EntryPoint = "getdents64", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "getdents64")]
     private static extern nint GetDirectoryEntries(int fd, ref byte buffer, nint count);
 
     [DllImport("libc", EntryPoint = "close")]

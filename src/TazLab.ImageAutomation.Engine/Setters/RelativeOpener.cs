@@ -74,7 +74,7 @@ internal sealed class RelativeOpener : IDisposable
         }
     }
 
-    [DllImport("libc", EntryPoint = "openat", SetLastError = true)]
+    [DllImport("libc", EntryPoint = "openat")]
     private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
     [DllImport("libc", EntryPoint = "close")]
