@@ -27,7 +27,7 @@ internal enum ReadStatus
 internal static class CandidateReader
 {
     private const int ELOOP = 40, EINTR = 4, EAGAIN = 11;
-    private const int ONonBlock = 0x800, OCloExec = 0x80000;
+    private const int ONonBlock = 0x800;
 
     // O_NOFOLLOW is one of the few open flags whose value differs between Linux architectures.
     private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture switch
@@ -53,7 +53,7 @@ internal static class CandidateReader
     private static ReadStatus LinuxReadAt(int directory, string path, ref byte[] buffer, int limit, out int read)
     {
         read = 0;
-        var fd = OpenAt(directory, path, ONonBlock | OCloExec | ONoFollow);
+        var fd = LibC.OpenAt(directory, path, ONonBlock | LibC.OCloExec | ONoFollow);
         if (fd < 0)
         {
             var errno = Marshal.GetLastSystemError();
@@ -81,7 +81,7 @@ internal static class CandidateReader
                     return ReadStatus.Read;
                 }
 
-                var n = (int)ReadFd(fd, ref buffer[read], buffer.Length - read);
+                var n = (int)LibC.Read(fd, ref buffer[read], buffer.Length - read);
                 if (n > 0)
                 {
                     read += n;
@@ -100,7 +100,7 @@ internal static class CandidateReader
         }
         finally
         {
-            Close(fd);
+            LibC.Close(fd);
         }
     }
 
@@ -150,7 +150,7 @@ internal static class CandidateReader
         Span<byte> status = stackalloc byte[256];
         try
         {
-            if (Statx(fd, "", AtEmptyPath, StatxType | StatxSize, ref status[0]) != 0)
+            if (LibC.Statx(fd, "", AtEmptyPath, StatxType | StatxSize, ref status[0]) != 0)
             {
                 return true; // an old kernel without statx: the read is non-blocking anyway
             }
@@ -182,18 +182,4 @@ internal static class CandidateReader
     /// <summary><see cref="LinuxRead"/> opening the file relative to the directory <paramref name="opener"/> holds.</summary>
     internal static SetterTree.CandidateRead LinuxReadFrom(RelativeOpener opener) => (string path, ref byte[] buffer, int limit, out int read) =>
         LinuxReadAt(opener.From(path, out var relative), relative, ref buffer, limit, out read);
-
-    // errno is read with GetLastSystemError right after each call, not through DllImport's SetLastError: compiled
-    // ReadyToRun, a SetLastError stub reported a stale errno (ENOENT from the library's lazy binding) on a method's first call.
-    [DllImport("libc", EntryPoint = "openat")]
-    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "read")]
-    private static extern nint ReadFd(int fd, ref byte buffer, nint count);
-
-    [DllImport("libc", EntryPoint = "statx")]
-    private static extern int Statx(int dirfd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, ref byte status);
-
-    [DllImport("libc", EntryPoint = "close")]
-    private static extern int Close(int fd);
 }

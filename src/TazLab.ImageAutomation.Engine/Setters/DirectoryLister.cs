@@ -15,7 +15,7 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 internal static class DirectoryLister
 {
     private const byte DtUnknown = 0, DtDir = 4;
-    private const int EINTR = 4, EACCES = 13, OCloExec = 0x80000;
+    private const int EINTR = 4, EACCES = 13;
 
     // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
     private const int LengthOffset = 16, TypeOffset = 18, NameOffset = 19;
@@ -57,7 +57,7 @@ internal static class DirectoryLister
     {
         var entries = new List<(string, bool)>();
         var relative = directory;
-        var fd = OpenAt(opener?.From(directory, out relative) ?? RelativeOpener.AsGiven, relative, ODirectory | OCloExec);
+        var fd = LibC.OpenAt(opener?.From(directory, out relative) ?? RelativeOpener.AsGiven, relative, ODirectory | LibC.OCloExec);
         if (fd < 0)
         {
             throw ListingError(Marshal.GetLastSystemError());
@@ -69,7 +69,7 @@ internal static class DirectoryLister
             var buffer = listing ??= new byte[32 * 1024];
             while (true)
             {
-                var length = (int)GetDirectoryEntries(fd, ref buffer[0], buffer.Length);
+                var length = (int)LibC.GetDirectoryEntries(fd, ref buffer[0], buffer.Length);
                 if (length <= 0)
                 {
                     var errno = length < 0 ? Marshal.GetLastSystemError() : 0;
@@ -103,7 +103,7 @@ internal static class DirectoryLister
         }
         finally
         {
-            Close(fd);
+            LibC.Close(fd);
         }
     }
 
@@ -126,14 +126,4 @@ internal static class DirectoryLister
         }.ToList();
 
     private static bool IsScreened(ReadOnlySpan<char> name) => SetterTree.IsCandidateName(name) || AtomicFile.IsTemporaryName(name);
-
-    // errno: see CandidateReader's imports.
-    [DllImport("libc", EntryPoint = "openat")]
-    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "getdents64")]
-    private static extern nint GetDirectoryEntries(int fd, ref byte buffer, nint count);
-
-    [DllImport("libc", EntryPoint = "close")]
-    private static extern int Close(int fd);
 }

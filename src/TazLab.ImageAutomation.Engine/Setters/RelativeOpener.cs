@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace TazLab.ImageAutomation.Engine.Setters;
 
 /// <summary>
@@ -14,7 +12,7 @@ internal sealed class RelativeOpener : IDisposable
     /// <summary>AT_FDCWD: the path is opened as it is.</summary>
     public const int AsGiven = -100;
 
-    private const int OPath = 0x200000, OCloExec = 0x80000;
+    private const int OPath = 0x200000;
 
     private string? directory;
     private string? previous;
@@ -30,7 +28,7 @@ internal sealed class RelativeOpener : IDisposable
         {
             // Down into the directory shared with the path before (from the one held when it is below), or up out of it.
             var next = path.Substring(0, shared);
-            var opened = fd >= 0 && Within(next, directory!) ? OpenAt(fd, next.Substring(directory!.Length + 1), OPath | OCloExec) : OpenAt(AsGiven, next, OPath | OCloExec);
+            var opened = fd >= 0 && Within(next, directory!) ? LibC.OpenAt(fd, next.Substring(directory!.Length + 1), OPath | LibC.OCloExec) : LibC.OpenAt(AsGiven, next, OPath | LibC.OCloExec);
             Close();
             (fd, directory, within) = (opened, next, opened >= 0);
         }
@@ -69,14 +67,8 @@ internal sealed class RelativeOpener : IDisposable
     {
         if (fd >= 0)
         {
-            CloseFd(fd);
+            LibC.Close(fd);
             fd = -1;
         }
     }
-
-    [DllImport("libc", EntryPoint = "openat")]
-    private static extern int OpenAt(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
-
-    [DllImport("libc", EntryPoint = "close")]
-    private static extern int CloseFd(int fd);
 }
