@@ -84,8 +84,12 @@ Describe 'The module layout' {
 Describe 'The loader' {
     BeforeAll {
         $module = Import-Module $modulePath -Force -PassThru
-        # The psm1's own choice, asked for other editions and versions than this process's.
-        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root }
+        # The psm1's own choice, asked for other editions and versions than this process's: its Get-BinaryModulePath,
+        # which PowerShell 7.4+ never defines (the psm1's first branch imports bin/net8.0 without it).
+        $loader = [Management.Automation.Language.Parser]::ParseFile((Join-Path $modulePath 'TazLab.ImageAutomation.psm1'), [ref] $null, [ref] $null)
+        $choice = $loader.Find({ param($ast) $ast -is [Management.Automation.Language.FunctionDefinitionAst] -and $ast.Name -eq 'Get-BinaryModulePath' }, $true)
+        $choose = [scriptblock]::Create($choice.Extent.Text + "`nGet-BinaryModulePath @args")
+        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $choose -Edition $Edition -Version $Version -Root $Root }
     }
 
     It 'imports bin/net8.0 on PowerShell 7.4 and later' {
@@ -93,8 +97,20 @@ Describe 'The loader' {
         Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
     }
 
+    It 'imports on PowerShell 7.4+ without defining Get-BinaryModulePath (each statement run costs every cold import)' {
+        & $module { Get-Command Get-BinaryModulePath -ErrorAction Ignore } | Should -BeNullOrEmpty
+    }
+
     It 'names the version it needs below PowerShell 7.4' {
         { Get-LoaderChoice -Edition Core -Version ([version]'7.2.6') } | Should -Throw '*needs PowerShell 7.4.0 or later; this is PowerShell 7.2.6*'
+    }
+
+    It 'compares the SemanticVersion PowerShell reports as a version, not as text' {
+        # The loader compares $PSVersionTable.PSVersion with the string '7.4.0' (cheaper to JIT than a [version]).
+        Get-LoaderChoice -Edition Core -Version ([semver]'7.10.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([semver]'10.0.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        { Get-LoaderChoice -Edition Core -Version ([semver]'7.3.11') } | Should -Throw '*this is PowerShell 7.3.11*'
+        { Get-LoaderChoice -Edition Core -Version ([semver]'7.4.0-preview.6') } | Should -Throw '*this is PowerShell 7.4.0-preview.6*'
     }
 
     It 'loads no other module and no third-party assembly at import (each would cost every scheduled run)' {
