@@ -101,6 +101,19 @@ Describe 'The loader' {
         & $module { Get-Command Get-BinaryModulePath -ErrorAction Ignore } | Should -BeNullOrEmpty
     }
 
+    It 'takes that first branch exactly where Get-BinaryModulePath would choose bin/net8.0' {
+        # The first branch's condition, asked about other versions than this process's.
+        $branch = $loader.Find({ param($ast) $ast -is [Management.Automation.Language.IfStatementAst] }, $false)
+        $condition = $branch.Clauses[0].Item1.Extent.Text
+        $condition | Should -Match '\$PSVersionTable\.PSVersion'
+        $fastPath = [scriptblock]::Create('param($Version) ' + ($condition -replace '\$PSVersionTable\.PSVersion', '$Version'))
+        foreach ($version in [semver]'7.3.11', [semver]'7.4.0-preview.6', [semver]'7.4.0', [semver]'7.10.0', [semver]'10.0.0', [version]'5.1.19041.1') {
+            $edition = if ($version -is [version]) { 'Desktop' } else { 'Core' }
+            $chosen = try { Get-LoaderChoice -Edition $edition -Version $version -Root $modulePath } catch { $null }
+            [bool] (& $fastPath $version) | Should -Be ($chosen -eq (Join-Path $core 'TazLab.ImageAutomation.dll')) -Because "PowerShell $version"
+        }
+    }
+
     It 'names the version it needs below PowerShell 7.4' {
         { Get-LoaderChoice -Edition Core -Version ([version]'7.2.6') } | Should -Throw '*needs PowerShell 7.4.0 or later; this is PowerShell 7.2.6*'
     }

@@ -2,8 +2,8 @@
 # PowerShell 7.4+), or stops with a message naming what to run instead.
 # Each statement PowerShell runs here is code a cold process JIT-compiles on every import, so PowerShell 7.4+ (nearly
 # every run) takes the first branch: one version comparison, and no function defined or called, no [version] or
-# [IO.Path] use (the previous body, a function called for every edition, cost ~400 JIT-compiled methods and ~60-90 ms
-# of CPU more per import; bench/ColdStart.Bench.ps1). Windows PowerShell reports 5.1 and takes the second branch, as
+# [IO.Path] use (the previous body, a function called for every edition, cost ~280 JIT-compiled methods and 20-70 ms
+# more per import, timed in-process in paired rounds). Windows PowerShell reports 5.1 and takes the second branch, as
 # does an older PowerShell, which Get-BinaryModulePath stops with its message.
 # Only core-engine commands and .NET calls, too: Join-Path, Test-Path or any Microsoft.PowerShell.* command would
 # autoload its module (~0.1 s of every import). Which engine images load (ReadyToRun ones on .NET 10, linux-x64) is
