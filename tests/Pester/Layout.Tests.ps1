@@ -84,8 +84,12 @@ Describe 'The module layout' {
 Describe 'The loader' {
     BeforeAll {
         $module = Import-Module $modulePath -Force -PassThru
-        # The psm1's own choice, asked for other editions and versions than this process's.
-        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $module { Get-BinaryModulePath @args } -Edition $Edition -Version $Version -Root $Root }
+        # The psm1's own choice, asked for other editions and versions than this process's: its Get-BinaryModulePath,
+        # which PowerShell 7.4+ never defines (the psm1's first branch imports bin/net8.0 without it).
+        $loader = [Management.Automation.Language.Parser]::ParseFile((Join-Path $modulePath 'TazLab.ImageAutomation.psm1'), [ref] $null, [ref] $null)
+        $choice = $loader.Find({ param($ast) $ast -is [Management.Automation.Language.FunctionDefinitionAst] -and $ast.Name -eq 'Get-BinaryModulePath' }, $true)
+        $choose = [scriptblock]::Create($choice.Extent.Text + "`nGet-BinaryModulePath @args")
+        function Get-LoaderChoice { param([string] $Edition, $Version, [string] $Root = $modulePath) & $choose -Edition $Edition -Version $Version -Root $Root }
     }
 
     It 'imports bin/net8.0 on PowerShell 7.4 and later' {
@@ -93,8 +97,33 @@ Describe 'The loader' {
         Get-LoaderChoice -Edition Core -Version ([version]'7.4.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
     }
 
+    It 'imports on PowerShell 7.4+ without defining Get-BinaryModulePath (each statement run costs every cold import)' {
+        & $module { Get-Command Get-BinaryModulePath -ErrorAction Ignore } | Should -BeNullOrEmpty
+    }
+
+    It 'takes that first branch exactly where Get-BinaryModulePath would choose bin/net8.0' {
+        # The first branch's condition, asked about other versions than this process's.
+        $branch = $loader.Find({ param($ast) $ast -is [Management.Automation.Language.IfStatementAst] }, $false)
+        $condition = $branch.Clauses[0].Item1.Extent.Text
+        $condition | Should -Match '\$PSVersionTable\.PSVersion'
+        $fastPath = [scriptblock]::Create('param($Version) ' + ($condition -replace '\$PSVersionTable\.PSVersion', '$Version'))
+        foreach ($version in [semver]'7.3.11', [semver]'7.4.0-preview.6', [semver]'7.4.0', [semver]'7.10.0', [semver]'10.0.0', [version]'5.1.19041.1') {
+            $edition = if ($version -is [version]) { 'Desktop' } else { 'Core' }
+            $chosen = try { Get-LoaderChoice -Edition $edition -Version $version -Root $modulePath } catch { $null }
+            [bool] (& $fastPath $version) | Should -Be ($chosen -eq (Join-Path $core 'TazLab.ImageAutomation.dll')) -Because "PowerShell $version"
+        }
+    }
+
     It 'names the version it needs below PowerShell 7.4' {
         { Get-LoaderChoice -Edition Core -Version ([version]'7.2.6') } | Should -Throw '*needs PowerShell 7.4.0 or later; this is PowerShell 7.2.6*'
+    }
+
+    It 'compares the SemanticVersion PowerShell reports as a version, not as text' {
+        # The loader compares $PSVersionTable.PSVersion with the string '7.4.0' (cheaper to JIT than a [version]).
+        Get-LoaderChoice -Edition Core -Version ([semver]'7.10.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        Get-LoaderChoice -Edition Core -Version ([semver]'10.0.0') | Should -Be (Join-Path $core 'TazLab.ImageAutomation.dll')
+        { Get-LoaderChoice -Edition Core -Version ([semver]'7.3.11') } | Should -Throw '*this is PowerShell 7.3.11*'
+        { Get-LoaderChoice -Edition Core -Version ([semver]'7.4.0-preview.6') } | Should -Throw '*this is PowerShell 7.4.0-preview.6*'
     }
 
     It 'loads no other module and no third-party assembly at import (each would cost every scheduled run)' {
