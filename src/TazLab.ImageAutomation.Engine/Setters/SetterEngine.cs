@@ -49,7 +49,11 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
     /// <summary>Where the walk reports each file it visits; null reports nothing.</summary>
     public IProgress<ProgressReport>? Progress { get; init; }
 
-    private sealed record ParsedFile(ScreenedFile File, string Text, bool HasBom, MarkerScanner.ScanResult Scan);
+    /// <summary>Parsing is the walk's work on each marked file, so it runs on the threads that read (see <see cref="SetterTree.ScreenedFiles"/>).
+    /// A parsed file holds its bytes (the write's guard compares them) and its text, two bytes a char and at most one char a byte.</summary>
+    internal static readonly MarkedFileWork<ParsedFile> ParseMarked = new(Parse, HeldPerByte: 3);
+
+    internal sealed record ParsedFile(ScreenedFile File, string Text, bool HasBom, MarkerScanner.ScanResult Scan);
 
     /// <param name="root">An existing directory.</param>
     /// <param name="policies">The latest images, keyed by <c>namespace:name</c>.</param>
@@ -105,25 +109,13 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
 
         var activity = $"Looking for markers under '{fullRoot}'";
         using var finished = Progress.FinishedAtEnd(activity);
-        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems, leftovers: leftovers, progress: Progress, activity: activity))
+        foreach (var file in SetterTree.ScreenedFiles(fullRoot, maxFileSize, log, problems, ParseMarked, leftovers: leftovers, progress: Progress, activity: activity))
         {
-            ParsedFile? parsed = null;
-            try
-            {
-                parsed = Parse(file);
-            }
-            catch (AutomationException e)
-            {
-                problems.Add(e);
-            }
-
-            if (parsed is not null)
-            {
-                yield return parsed;
-            }
+            yield return file;
         }
     }
 
+    /// <exception cref="AutomationException">The file is not UTF-8, not valid YAML, or nested too deep.</exception>
     private static ParsedFile Parse(ScreenedFile file)
     {
         var hasBom = file.Bytes.AsSpan().StartsWith(Utf8Bom);

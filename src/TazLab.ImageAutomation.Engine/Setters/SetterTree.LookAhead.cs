@@ -4,10 +4,10 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 
 internal static partial class SetterTree
 {
-    /// <summary>Tests lower the bound on marked bytes held ahead; null is <see cref="LookAhead.DefaultHeldBytes"/>.</summary>
+    /// <summary>Tests lower the bound on bytes held ahead; null is <see cref="LookAhead.DefaultHeldBytes"/>.</summary>
     private static readonly AsyncLocal<long?> LookAheadBytesSetting = new();
 
-    /// <summary>Holds at most this many bytes of marked files screened ahead until disposed; for tests.</summary>
+    /// <summary>Holds at most this many bytes of marked files screened ahead (as their work counts them) until disposed; for tests.</summary>
     internal static IDisposable UseLookAheadBytes(long bytes)
     {
         var previous = LookAheadBytesSetting.Value;
@@ -20,11 +20,11 @@ internal static partial class SetterTree
     /// thread lists the next chunk (one thread at a time) or screens the oldest chunk's next unclaimed file; the second
     /// thread lists first while fewer than two chunks have files to claim, the consumer screens first. The consumer
     /// takes chunks in walk order and, rather than wait for one, does the other thread's work, so a thread preempted on
-    /// a busy machine holds up only the file it is reading. Bounded: at most <see cref="MaxChunks"/> chunks ahead of the
-    /// consumer, and a marked file's bytes are kept only while those held stay under a bound (past it the consumer
-    /// reads the file again when it gets there). Nothing is reported from the second thread: results, problems and
-    /// exceptions travel in the visits. Disposing stops it after the file it is reading and waits for it; between
-    /// chunks it holds no descriptor.
+    /// a busy machine holds up only the file it is reading. Screening a marked file includes the walk's work on it.
+    /// Bounded: at most <see cref="MaxChunks"/> chunks ahead of the consumer, and a marked file is worked on and kept
+    /// only while the bytes held (as the work counts them) stay under a bound (past it the consumer reads the file again
+    /// when it gets there). Nothing is reported from the second thread: results, problems and exceptions travel in the
+    /// visits. Disposing stops it after the file it is reading and waits for it; between chunks it holds no descriptor.
     /// </summary>
     private sealed class LookAhead : IDisposable
     {
@@ -42,6 +42,8 @@ internal static partial class SetterTree
         private readonly long maxHeldBytes;
         private readonly CandidateRead read;
         private readonly bool byRuns;
+        private readonly Func<ScreenedFile, object> work;
+        private readonly int heldPerByte;
         private readonly Thread thread;
         private byte[] consumerBuffer = new byte[64 * 1024];
         private long heldBytes;
@@ -79,23 +81,26 @@ internal static partial class SetterTree
             }
         }
 
-        private LookAhead(string root, long maxFileSize, CandidateRead read, bool byRuns, long maxHeldBytes)
+        private LookAhead(string root, long maxFileSize, CandidateRead read, bool byRuns, Func<ScreenedFile, object> work, int heldPerByte, long maxHeldBytes)
         {
             this.root = root;
             this.maxFileSize = maxFileSize;
             this.read = read;
             this.byRuns = byRuns;
+            this.work = work;
+            this.heldPerByte = heldPerByte;
             this.maxHeldBytes = maxHeldBytes;
             walk = Walk(root, listOpener).GetEnumerator();
             thread = new Thread(Run) { IsBackground = true, Name = "Setter look-ahead" };
             thread.Start();
         }
 
-        /// <summary>The walk's visits in order, most of them screened.</summary>
+        /// <summary>The walk's visits in order, most of them screened and worked on.</summary>
         /// <param name="byRuns">Read with <see cref="CandidateReader.LinuxReadFrom"/> rather than <paramref name="read"/>.</param>
-        public static IEnumerable<Visit> Visits(string root, long maxFileSize, CandidateRead read, bool byRuns)
+        /// <param name="heldPerByte">The bytes a result of <paramref name="work"/> holds per byte of its file.</param>
+        public static IEnumerable<Visit> Visits(string root, long maxFileSize, CandidateRead read, bool byRuns, Func<ScreenedFile, object> work, int heldPerByte)
         {
-            using var lookAhead = new LookAhead(root, maxFileSize, read, byRuns, LookAheadBytesSetting.Value ?? DefaultHeldBytes);
+            using var lookAhead = new LookAhead(root, maxFileSize, read, byRuns, work, heldPerByte, LookAheadBytesSetting.Value ?? DefaultHeldBytes);
             while (lookAhead.Next() is { } chunk)
             {
                 foreach (var visit in chunk.Visits)
@@ -268,7 +273,7 @@ internal static partial class SetterTree
                     try
                     {
                         var screening = SetterTree.Screen(visit.Path, visit.Path, root, maxFileSize, reader, ref buffer);
-                        held = screening.Content?.Length ?? 0;
+                        held = (screening.Content?.Length ?? 0) * (long)heldPerByte;
                         if (held > 0 && Interlocked.Add(ref heldBytes, held) > maxHeldBytes)
                         {
                             Interlocked.Add(ref heldBytes, -held);
@@ -276,7 +281,7 @@ internal static partial class SetterTree
                         }
                         else
                         {
-                            visit.Screening = screening;
+                            visit.Screening = Worked(screening, visit.Path, visit.Path, root, work);
                             visit.IsScreened = true;
                         }
                     }

@@ -9,6 +9,15 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 internal sealed record ScreenedFile(string Path, string RelativePath, byte[] Bytes, string ReadPath);
 
 /// <summary>
+/// What the walk does with each marked file, on the thread that screened it (the consumer's or the look-ahead's):
+/// <see cref="Apply"/> gives what the walk yields for the file, or throws an <see cref="AutomationException"/>, a problem
+/// reported at the file's place in the walk. A result screened ahead is held until the consumer takes it; the
+/// look-ahead's memory bound counts <see cref="HeldPerByte"/> bytes of it for each byte of the file.
+/// </summary>
+internal sealed record MarkedFileWork<T>(Func<ScreenedFile, T> Apply, int HeldPerByte)
+    where T : class;
+
+/// <summary>
 /// Walks a tree the way Flux's ScreeningLocalReader does — files named <c>*.yaml</c>, <c>*.yml</c> (case-sensitive) or
 /// <c>Kustomization</c>, hidden directories included, directory links not followed — and yields only the files whose
 /// bytes contain <c>"$imagepolicy"</c>. Unlike Flux it never reads through a link that leads outside the tree, skips
@@ -24,8 +33,12 @@ internal static partial class SetterTree
     /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
     internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
 
-    /// <summary>What screening one file gave: its bytes when marked, or a warning or problem to report.</summary>
-    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem, string? Note = null);
+    /// <summary>What screening one file gave: its bytes when marked, and then the walk's work on them
+    /// (<see cref="Result"/>); or a warning or problem to report.</summary>
+    private readonly record struct Screening(ReadStatus Status, byte[]? Content, string? Warning, AutomationException? Problem, string? Note = null)
+    {
+        public object? Result { get; init; }
+    }
 
     /// <summary>One entry of the walk, in walk order: a candidate file (perhaps screened already), or a directory that could not be listed.</summary>
     private sealed class Visit(string path, AutomationException? directoryProblem = null)
@@ -60,18 +73,20 @@ internal static partial class SetterTree
     }
 
     /// <param name="root">An existing directory, absolute.</param>
-    /// <param name="problems">Receives directories and files that could not be read; the walk goes on.</param>
+    /// <param name="problems">Receives directories and files that could not be read, and the problems of <paramref name="work"/>; the walk goes on.</param>
+    /// <param name="work">Run on each marked file; the walk yields its results.</param>
     /// <param name="leftovers">Receives the temporary files of interrupted writes (<see cref="AtomicFile.IsTemporaryName"/>).</param>
     /// <param name="progress">Told of each file visited, as a bar named <paramref name="activity"/>.</param>
     /// <remarks>
     /// With two processors or more, files are read ahead of the consumer on a second thread as well as on the
     /// consumer's own (<see cref="LookAhead"/>): the walk is mostly system calls, and the kernel does them on both
-    /// processors. Everything reported (files, problems, warnings, progress, leftovers) is reported on the consumer's
-    /// thread in walk order, as reading one file at a time reports it.
+    /// processors, and <paramref name="work"/> on both. Everything reported (results, problems, warnings, progress,
+    /// leftovers) is reported on the consumer's thread in walk order, as reading one file at a time reports it.
     /// </remarks>
-    public static IEnumerable<ScreenedFile> ScreenedFiles(
-        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, CandidateRead? read = null, List<string>? leftovers = null,
-        IProgress<ProgressReport>? progress = null, string activity = "")
+    public static IEnumerable<T> ScreenedFiles<T>(
+        string root, long maxFileSize, IEngineLog log, List<AutomationException> problems, MarkedFileWork<T> work, CandidateRead? read = null,
+        List<string>? leftovers = null, IProgress<ProgressReport>? progress = null, string activity = "")
+        where T : class
     {
         // The walk's files in a run of one directory are read relative to it, unless a test reads them its own way.
         using var opener = read is null && CandidateReader.LinuxReadSupported ? new RelativeOpener() : null;
@@ -83,7 +98,8 @@ internal static partial class SetterTree
         var visited = 0;
         var ahead = ScreeningAheadSetting.Value ?? Environment.ProcessorCount > 1;
         using var listOpener = new RelativeOpener();
-        foreach (var visit in ahead ? LookAhead.Visits(root, maxFileSize, read, opener is not null) : Walk(root, listOpener))
+        var visits = ahead ? LookAhead.Visits(root, maxFileSize, read, opener is not null, work.Apply, work.HeldPerByte) : Walk(root, listOpener);
+        foreach (var visit in visits)
         {
             visit.Failure?.Throw();
             if (visit.DirectoryProblem is not null)
@@ -101,12 +117,12 @@ internal static partial class SetterTree
             }
 
             var readPath = file;
-            var screening = visit.IsScreened ? visit.Screening : Screen(file, file, root, maxFileSize, walkRead, ref buffer);
+            var screening = visit.IsScreened ? visit.Screening : Worked(Screen(file, file, root, maxFileSize, walkRead, ref buffer), file, file, root, work.Apply);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
                 readPath = LinkTarget(file, root, realRoot, linkedTargets, log);
-                screening = readPath is not null ? Screen(file, readPath, root, maxFileSize, read, ref buffer) : default;
+                screening = readPath is not null ? Worked(Screen(file, readPath, root, maxFileSize, read, ref buffer), file, readPath, root, work.Apply) : default;
             }
 
             if (screening.Warning is not null)
@@ -124,9 +140,9 @@ internal static partial class SetterTree
                 problems.Add(screening.Problem);
             }
 
-            if (screening.Content is not null)
+            if (screening.Result is not null)
             {
-                yield return new ScreenedFile(file, Relative(root, file), screening.Content, readPath!);
+                yield return (T)screening.Result;
             }
         }
     }
@@ -199,6 +215,24 @@ internal static partial class SetterTree
 
         var bytes = buffer.AsSpan(0, length);
         return new Screening(status, bytes.IndexOf(ScreeningToken) >= 0 ? bytes.ToArray() : null, null, null);
+    }
+
+    /// <summary>The walk's work on a file screened, when it is marked: its result, or the problem it reported.</summary>
+    private static Screening Worked(Screening screening, string path, string readPath, string root, Func<ScreenedFile, object> work)
+    {
+        if (screening.Content is null)
+        {
+            return screening;
+        }
+
+        try
+        {
+            return screening with { Result = work(new ScreenedFile(path, Relative(root, path), screening.Content, readPath)) };
+        }
+        catch (AutomationException e)
+        {
+            return screening with { Problem = e };
+        }
     }
 
     /// <summary>Candidate files (and links with candidate names) in lexical order, depth first, as Go's filepath.Walk visits them.</summary>

@@ -40,7 +40,7 @@ public sealed class CandidateReaderTests
         }
 
         var problems = new List<AutomationException>();
-        var files = SetterTree.ScreenedFiles(tree.Root, 300_000, tree.Log, problems, Reader(reader)).ToList();
+        var files = SetterTree.ScreenedFiles(tree.Root, 300_000, tree.Log, problems, SetterTestTree.AsRead, Reader(reader)).ToList();
 
         Assert.Empty(problems);
         Assert.Equal(

@@ -12,6 +12,9 @@ internal sealed class SetterTestTree : IDisposable
         Root = Directory.CreateTempSubdirectory("setters-").FullName;
     }
 
+    /// <summary>The walk's work that keeps each marked file as read.</summary>
+    public static MarkedFileWork<ScreenedFile> AsRead { get; } = new(file => file, HeldPerByte: 1);
+
     public string Root { get; }
 
     public RecordingLog Log { get; } = new();

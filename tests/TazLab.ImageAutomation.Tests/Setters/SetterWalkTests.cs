@@ -18,7 +18,7 @@ public sealed class SetterWalkTests
         List<string>? leftovers = null, IProgress<ProgressReport>? progress = null, long maxFileSize = 1_000_000)
     {
         using var way = SetterTree.UseScreeningAhead(ahead);
-        return SetterTree.ScreenedFiles(tree.Root, maxFileSize, tree.Log, problems, read, leftovers, progress, "walk").ToList();
+        return SetterTree.ScreenedFiles(tree.Root, maxFileSize, tree.Log, problems, SetterTestTree.AsRead, read, leftovers, progress, "walk").ToList();
     }
 
     /// <summary>Go's filepath.Walk order, computed on its own: entries sorted by name, directories entered where they sort.</summary>
@@ -171,7 +171,7 @@ public sealed class SetterWalkTests
         var problems = new List<AutomationException>();
 
         using var way = SetterTree.UseScreeningAhead(ahead);
-        var files = SetterTree.ScreenedFiles(gone, 1_000_000, tree.Log, problems).ToList();
+        var files = SetterTree.ScreenedFiles(gone, 1_000_000, tree.Log, problems, SetterTestTree.AsRead).ToList();
 
         Assert.Empty(files);
         var problem = Assert.Single(problems);
@@ -255,7 +255,7 @@ public sealed class SetterWalkTests
         };
         using var way = SetterTree.UseScreeningAhead(true);
 
-        var firstThree = SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, [], read).Take(3).ToList();
+        var firstThree = SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, [], SetterTestTree.AsRead, read).Take(3).ToList();
         var readsAtStop = Volatile.Read(ref reads);
         Thread.Sleep(300);
 
@@ -282,7 +282,149 @@ public sealed class SetterWalkTests
 
         var e = Assert.Throws<InvalidOperationException>(() =>
         {
-            foreach (var file in SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, [], read))
+            foreach (var file in SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, [], SetterTestTree.AsRead, read))
+            {
+                seen.Add(file.RelativePath);
+            }
+        });
+
+        Assert.Equal("a defect", e.Message);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"f{i:d3}.yaml"), seen);
+    }
+
+    public static TheoryData<bool, long?> WaysAndBounds => new() { { false, null }, { true, null }, { true, 20_000 } };
+
+    /// <summary>Good files and files that parse with each of the three problems, in a tree of four directories.</summary>
+    private static void WriteParseFailures(SetterTestTree tree, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var name = $"d{i % 4}/f{i:d4}.yaml";
+            var good = Encoding.UTF8.GetBytes($"image: a {Marker}\n# {name}\n");
+            tree.Write(name, (i % 23) switch
+            {
+                3 => Encoding.UTF8.GetBytes($"image: a {Marker}\nports: [80, 443\n"),
+                11 => Encoding.UTF8.GetBytes($"image: a {Marker}\ndeep: {new string('[', 150)}{new string(']', 150)}\n"),
+                19 => [.. good, 0xFF, 0xFE, (byte)'\n'],
+                _ => good,
+            });
+        }
+    }
+
+    /// <summary>The walk's results and problems as one sequence: each problem where it was reported among the files.</summary>
+    private static List<string> Events<T>(IEnumerable<T> walk, List<AutomationException> problems, Func<T, string> describe)
+    {
+        var events = new List<string>();
+        var reported = 0;
+        void Drain()
+        {
+            events.AddRange(problems.Skip(reported).Select(p => $"{p.ErrorId} {p.Target}: {p.Message}"));
+            reported = problems.Count;
+        }
+
+        foreach (var item in walk)
+        {
+            Drain();
+            events.Add(describe(item));
+        }
+
+        Drain();
+        return events;
+    }
+
+    [Theory]
+    [MemberData(nameof(WaysAndBounds))]
+    public void Parse_failures_among_good_files_are_problems_at_their_walk_position(bool ahead, long? heldBytes)
+    {
+        using var tree = new SetterTestTree();
+        WriteParseFailures(tree, 600);
+        var expected = new List<string>();
+        foreach (var relative in LexicalOrder(tree.Root, tree.Root))
+        {
+            var file = new ScreenedFile(tree.PathOf(relative), relative, tree.Bytes(relative), tree.PathOf(relative));
+            try
+            {
+                expected.Add($"{SetterEngine.ParseMarked.Apply(file).Scan.Markers.Count} in {relative}");
+            }
+            catch (AutomationException e)
+            {
+                expected.Add($"{e.ErrorId} {e.Target}: {e.Message}");
+            }
+        }
+
+        var problems = new List<AutomationException>();
+        using var way = SetterTree.UseScreeningAhead(ahead);
+        using var bound = heldBytes is { } held ? SetterTree.UseLookAheadBytes(held) : null;
+        var events = Events(SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, problems, SetterEngine.ParseMarked), problems,
+            f => $"{f.Scan.Markers.Count} in {f.File.RelativePath}");
+
+        Assert.Equal(["SetterFileInvalidYaml", "SetterFileNotUtf8", "SetterFileTooDeep"],
+            problems.Select(p => p.ErrorId).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(problems, p => Assert.Equal(ErrorKind.ParserError, p.Kind));
+        Assert.Equal(600 - 3 * 26, events.Count(e => e.StartsWith("1 in ", StringComparison.Ordinal)));
+        Assert.Equal(expected, events);
+    }
+
+    [Fact]
+    public void Stopping_early_after_a_parse_failure_stops_the_work_and_its_thread_and_releases_every_descriptor()
+    {
+        using var tree = new SetterTestTree();
+        tree.Write("a/f0.yaml", $"image: a {Marker}\n");
+        tree.Write("a/f1.yaml", $"image: a {Marker}\nports: [80, 443\n");
+        for (var i = 2; i < 3000; i++)
+        {
+            tree.Write($"d{i % 30}/f{i:d4}.yaml", $"image: a {Marker}\n");
+        }
+
+        var consumer = Thread.CurrentThread;
+        var others = new System.Collections.Concurrent.ConcurrentDictionary<Thread, bool>();
+        var parses = 0;
+        var work = new MarkedFileWork<SetterEngine.ParsedFile>(file =>
+        {
+            Interlocked.Increment(ref parses);
+            if (Thread.CurrentThread != consumer)
+            {
+                others.TryAdd(Thread.CurrentThread, true);
+            }
+
+            return SetterEngine.ParseMarked.Apply(file);
+        }, SetterEngine.ParseMarked.HeldPerByte);
+        var problems = new List<AutomationException>();
+        using var way = SetterTree.UseScreeningAhead(true);
+
+        var firstThree = SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, problems, work).Take(3).ToList();
+        var parsesAtStop = Volatile.Read(ref parses);
+        var running = others.Keys.Where(t => t.IsAlive).ToList();
+        var descriptors = DescriptorsInto(tree.Root);
+        Thread.Sleep(300);
+
+        Assert.Equal(["a/f0.yaml", "d0/f0030.yaml", "d0/f0060.yaml"], firstThree.Select(f => f.File.RelativePath));
+        Assert.Equal([("SetterFileInvalidYaml", (object?)tree.PathOf("a/f1.yaml"))], problems.Select(p => (p.ErrorId, p.Target)));
+        Assert.Equal(parsesAtStop, Volatile.Read(ref parses));
+        Assert.True(parsesAtStop < 3000, $"{parsesAtStop} files were parsed for 3");
+        Assert.NotEmpty(others);
+        Assert.Empty(running);
+        Assert.Empty(descriptors);
+    }
+
+    [Theory]
+    [MemberData(nameof(Ways))]
+    public void An_unexpected_failure_in_the_work_on_a_file_reaches_the_consumer_after_the_files_before_it(bool ahead)
+    {
+        using var tree = new SetterTestTree();
+        for (var i = 0; i < 400; i++)
+        {
+            tree.Write($"f{i:d3}.yaml", $"image: a {Marker}\n");
+        }
+
+        var work = new MarkedFileWork<ScreenedFile>(
+            file => file.RelativePath == "f300.yaml" ? throw new InvalidOperationException("a defect") : file, HeldPerByte: 1);
+        var seen = new List<string>();
+        using var way = SetterTree.UseScreeningAhead(ahead);
+
+        var e = Assert.Throws<InvalidOperationException>(() =>
+        {
+            foreach (var file in SetterTree.ScreenedFiles(tree.Root, 1_000_000, tree.Log, [], work))
             {
                 seen.Add(file.RelativePath);
             }
