@@ -27,6 +27,9 @@ internal static partial class SetterTree
 {
     private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
 
+    /// <summary>Each reading thread's buffer to start with; it grows for larger files, and back to this size after one above <see cref="KeptBufferSize"/>.</summary>
+    private const int BufferSize = 64 * 1024, KeptBufferSize = 1024 * 1024;
+
     /// <summary>Tests switch between the two ways of screening; null chooses by the number of processors.</summary>
     private static readonly AsyncLocal<bool?> ScreeningAheadSetting = new();
 
@@ -94,7 +97,7 @@ internal static partial class SetterTree
         var walkRead = opener is null ? read : CandidateReader.LinuxReadFrom(opener);
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[BufferSize];
         var visited = 0;
         var ahead = ScreeningAheadSetting.Value ?? Environment.ProcessorCount > 1;
         using var listOpener = new RelativeOpener();
@@ -214,7 +217,17 @@ internal static partial class SetterTree
         }
 
         var bytes = buffer.AsSpan(0, length);
-        return new Screening(status, bytes.IndexOf(ScreeningToken) >= 0 ? bytes.ToArray() : null, null, null);
+        var marked = bytes.IndexOf(ScreeningToken) >= 0;
+        if (buffer.Length <= KeptBufferSize)
+        {
+            return new Screening(status, marked ? bytes.ToArray() : null, null, null);
+        }
+
+        // A large file's buffer is not kept for the rest of the walk; it is the file's bytes when the file filled it
+        // exactly (the reader sizes it so), rather than a copy of them.
+        var content = !marked ? null : length == buffer.Length ? buffer : bytes.ToArray();
+        buffer = new byte[BufferSize];
+        return new Screening(status, content, null, null);
     }
 
     /// <summary>The walk's work on a file screened, when it is marked: its result, or the problem it reported.</summary>
