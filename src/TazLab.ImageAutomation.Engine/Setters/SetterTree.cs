@@ -211,23 +211,18 @@ internal static partial class SetterTree
             return new Screening(status, null, null, null);
         }
 
-        if (length > maxFileSize)
-        {
-            return new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte file size limit; skipped.", null);
-        }
-
         var bytes = buffer.AsSpan(0, length);
-        var marked = bytes.IndexOf(ScreeningToken) >= 0;
-        if (buffer.Length <= KeptBufferSize)
+        var content = length > maxFileSize || bytes.IndexOf(ScreeningToken) < 0 ? null
+            : buffer.Length > KeptBufferSize && length == buffer.Length ? buffer // the file filled it exactly (the reader sizes it so): its bytes, not a copy
+            : bytes.ToArray();
+        if (buffer.Length > KeptBufferSize)
         {
-            return new Screening(status, marked ? bytes.ToArray() : null, null, null);
+            buffer = new byte[BufferSize]; // a large file's buffer is not kept for the rest of the walk
         }
 
-        // A large file's buffer is not kept for the rest of the walk; it is the file's bytes when the file filled it
-        // exactly (the reader sizes it so), rather than a copy of them.
-        var content = !marked ? null : length == buffer.Length ? buffer : bytes.ToArray();
-        buffer = new byte[BufferSize];
-        return new Screening(status, content, null, null);
+        return length > maxFileSize
+            ? new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte file size limit; skipped.", null)
+            : new Screening(status, content, null, null);
     }
 
     /// <summary>The walk's work on a file screened, when it is marked: its result, or the problem it reported.</summary>
