@@ -22,6 +22,8 @@ internal static class TextPolyfill
     extension(Encoding encoding)
     {
         public string GetString(ReadOnlySpan<byte> bytes) => encoding.GetString(bytes.ToArray());
+
+        public int GetByteCount(ReadOnlySpan<char> chars) => encoding.GetByteCount(chars.ToArray());
     }
 
     extension(StringBuilder builder)

@@ -7,6 +7,19 @@ internal static class Utf8
 {
     private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    public static bool IsValid(ReadOnlySpan<byte> value)
+    {
+        try
+        {
+            Strict.GetCharCount(value.ToArray());
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+
     public static OperationStatus ToUtf16(ReadOnlySpan<byte> source, Span<char> destination, out int bytesRead, out int charsWritten,
         bool replaceInvalidSequences = true, bool isFinalBlock = true)
     {

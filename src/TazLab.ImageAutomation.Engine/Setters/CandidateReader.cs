@@ -76,7 +76,7 @@ internal static class CandidateReader
                     return ReadStatus.Read;
                 }
 
-                if (read == buffer.Length && !Grow(ref buffer, limit))
+                if (read == buffer.Length && !Grow(ref buffer, limit, size))
                 {
                     return ReadStatus.Read;
                 }
@@ -122,7 +122,7 @@ internal static class CandidateReader
         }
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        while (read < buffer.Length || Grow(ref buffer, limit))
+        while (read < buffer.Length || Grow(ref buffer, limit, info.Length))
         {
             var n = RandomAccess.Read(handle, buffer.AsSpan(read), read);
             if (n == 0)
@@ -168,14 +168,16 @@ internal static class CandidateReader
         return (BitConverter.ToUInt16(status[ModeOffset..]) & TypeMask) == Regular;
     }
 
-    private static bool Grow(ref byte[] buffer, int limit)
+    /// <summary>Doubles the buffer, or makes it <paramref name="size"/> (the file's, 0 when unknown) when that is larger:
+    /// a large file costs one array of its size, not a series of doublings and then a copy (see <see cref="SetterTree"/>'s Screen).</summary>
+    private static bool Grow(ref byte[] buffer, int limit, long size)
     {
         if (buffer.Length >= limit)
         {
             return false;
         }
 
-        Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 4096), limit));
+        Array.Resize(ref buffer, (int)Math.Min(Math.Max(Math.Max(buffer.Length * 2L, 4096), size), limit));
         return true;
     }
 

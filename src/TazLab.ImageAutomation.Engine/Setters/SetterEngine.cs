@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 using TazLab.ImageAutomation.Engine.Diagnostics;
@@ -138,26 +137,28 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
         }
     }
 
+    /// <summary>The text, decoded straight into one string of its length: a large file then costs its bytes and its
+    /// text, not also a pooled buffer of the next power of two that the pool may keep.</summary>
     private static string DecodeUtf8(ScreenedFile file, int offset)
     {
         var bytes = file.Bytes.AsSpan(offset);
-        var chars = ArrayPool<char>.Shared.Rent(bytes.Length);
-        try
+        if (Utf8.IsValid(bytes))
         {
-            if (Utf8.ToUtf16(bytes, chars, out var read, out var written, replaceInvalidSequences: false) == OperationStatus.Done)
-            {
-                return new string(chars, 0, written);
-            }
+            return Encoding.UTF8.GetString(bytes);
+        }
 
-            var line = bytes[..read].Count((byte)'\n') + 1;
-            throw new AutomationException(ErrorKind.ParserError, "SetterFileNotUtf8",
-                $"'{file.Path}' is not valid UTF-8 (line {line}, byte {offset + read}); the file was skipped.",
-                file.Path, "Save the file as UTF-8; the other files were processed.");
-        }
-        finally
-        {
-            ArrayPool<char>.Shared.Return(chars);
-        }
+        var read = ValidPrefixLength(bytes);
+        var line = bytes[..read].Count((byte)'\n') + 1;
+        throw new AutomationException(ErrorKind.ParserError, "SetterFileNotUtf8",
+            $"'{file.Path}' is not valid UTF-8 (line {line}, byte {offset + read}); the file was skipped.",
+            file.Path, "Save the file as UTF-8; the other files were processed.");
+    }
+
+    /// <summary>The length of the valid UTF-8 before the first invalid sequence.</summary>
+    private static int ValidPrefixLength(ReadOnlySpan<byte> bytes)
+    {
+        Utf8.ToUtf16(bytes, new char[bytes.Length], out var read, out _, replaceInvalidSequences: false);
+        return read;
     }
 
     private FileUpdate? PlanFile(ParsedFile file, IReadOnlyDictionary<string, SetterPolicy> policies, List<SetterChange> refused, List<SetterChange> current,
@@ -210,18 +211,43 @@ public sealed class SetterEngine(IEngineLog? log = null, long maxFileSize = Sett
             return null;
         }
 
-        var result = new StringBuilder(file.Text.Length + 64);
-        var position = 0;
-        foreach (var (marker, rendered) in edits)
+        return new FileUpdate(file.File.Path, relative, Splice(file, edits), changes) { OriginalContent = file.File.Bytes, Target = file.File.ReadPath };
+    }
+
+    /// <summary>
+    /// The file's bytes with each marked scalar's range replaced by its new text, in UTF-8: the bytes between the edits
+    /// are copied from the file, which are the text's own encoding (valid UTF-8 decodes and encodes back unchanged), so
+    /// the new content is the one array allocated, not a text copy and its encoding too.
+    /// </summary>
+    private static byte[] Splice(ParsedFile file, List<(MarkedScalar Marker, string Text)> edits)
+    {
+        var text = file.Text.AsSpan();
+        var pieces = new (int ByteStart, int ByteEnd, byte[] Rendered)[edits.Count];
+        int position = 0, bytePosition = file.HasBom ? Utf8Bom.Length : 0, length = file.File.Bytes.Length;
+        for (var i = 0; i < edits.Count; i++)
         {
-            result.Append(file.Text, position, marker.Start - position).Append(rendered);
+            var (marker, rendered) = edits[i];
+            var start = bytePosition + Encoding.UTF8.GetByteCount(text[position..marker.Start]);
+            bytePosition = start + Encoding.UTF8.GetByteCount(text[marker.Start..marker.End]);
             position = marker.End;
+            pieces[i] = (start, bytePosition, Encoding.UTF8.GetBytes(rendered));
+            length += pieces[i].Rendered.Length - (bytePosition - start);
         }
 
-        result.Append(file.Text, position, file.Text.Length - position);
-        var encoded = Encoding.UTF8.GetBytes(result.ToString());
-        var content = file.HasBom ? [.. Utf8Bom, .. encoded] : encoded;
-        return new FileUpdate(file.File.Path, relative, content, changes) { OriginalContent = file.File.Bytes, Target = file.File.ReadPath };
+        var content = new byte[length];
+        var source = file.File.Bytes.AsSpan();
+        int copied = 0, written = 0;
+        foreach (var (start, end, rendered) in pieces)
+        {
+            source[copied..start].CopyTo(content.AsSpan(written));
+            written += start - copied;
+            rendered.CopyTo(content.AsSpan(written));
+            written += rendered.Length;
+            copied = end;
+        }
+
+        source[copied..].CopyTo(content.AsSpan(written));
+        return content;
     }
 
     private static ObjectIdentity IdentityOf(ParsedFile file, MarkedScalar marker) =>

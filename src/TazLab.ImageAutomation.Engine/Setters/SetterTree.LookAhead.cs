@@ -45,7 +45,7 @@ internal static partial class SetterTree
         private readonly Func<ScreenedFile, object> work;
         private readonly int heldPerByte;
         private readonly Thread thread;
-        private byte[] consumerBuffer = new byte[64 * 1024];
+        private byte[] consumerBuffer = new byte[BufferSize];
         private long heldBytes;
         private bool walked;
         private bool listing;
@@ -162,7 +162,7 @@ internal static partial class SetterTree
 
         private void Run()
         {
-            var buffer = new byte[64 * 1024];
+            var buffer = new byte[BufferSize];
             try
             {
                 while (true)

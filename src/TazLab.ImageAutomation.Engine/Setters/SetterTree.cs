@@ -27,6 +27,9 @@ internal static partial class SetterTree
 {
     private static readonly byte[] ScreeningToken = Encoding.UTF8.GetBytes("\"$imagepolicy\"");
 
+    /// <summary>Each reading thread's buffer to start with; it grows for larger files, and back to this size after one above <see cref="KeptBufferSize"/>.</summary>
+    private const int BufferSize = 64 * 1024, KeptBufferSize = 1024 * 1024;
+
     /// <summary>Tests switch between the two ways of screening; null chooses by the number of processors.</summary>
     private static readonly AsyncLocal<bool?> ScreeningAheadSetting = new();
 
@@ -94,7 +97,7 @@ internal static partial class SetterTree
         var walkRead = opener is null ? read : CandidateReader.LinuxReadFrom(opener);
         string? realRoot = null;
         var linkedTargets = new HashSet<string>(StringComparer.Ordinal);
-        var buffer = new byte[64 * 1024];
+        var buffer = new byte[BufferSize];
         var visited = 0;
         var ahead = ScreeningAheadSetting.Value ?? Environment.ProcessorCount > 1;
         using var listOpener = new RelativeOpener();
@@ -208,13 +211,18 @@ internal static partial class SetterTree
             return new Screening(status, null, null, null);
         }
 
-        if (length > maxFileSize)
+        var bytes = buffer.AsSpan(0, length);
+        var content = length > maxFileSize || bytes.IndexOf(ScreeningToken) < 0 ? null
+            : buffer.Length > KeptBufferSize && length == buffer.Length ? buffer // the file filled it exactly (the reader sizes it so): its bytes, not a copy
+            : bytes.ToArray();
+        if (buffer.Length > KeptBufferSize)
         {
-            return new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte file size limit; skipped.", null);
+            buffer = new byte[BufferSize]; // a large file's buffer is not kept for the rest of the walk
         }
 
-        var bytes = buffer.AsSpan(0, length);
-        return new Screening(status, bytes.IndexOf(ScreeningToken) >= 0 ? bytes.ToArray() : null, null, null);
+        return length > maxFileSize
+            ? new Screening(status, null, $"{Relative(root, path)}: above the {maxFileSize}-byte file size limit; skipped.", null)
+            : new Screening(status, content, null, null);
     }
 
     /// <summary>The walk's work on a file screened, when it is marked: its result, or the problem it reported.</summary>

@@ -62,11 +62,17 @@ internal static class SimpleDocumentScanner
 
         public int Indent { get; } = indent;
 
+        /// <summary>The key of the entry last read; kept only where the identity is read (<see cref="LineScan.Observe"/>), null deeper.</summary>
         public string? CurrentKey { get; set; }
     }
 
-    /// <summary>A scalar on one line: its text range (quotes included) and value.</summary>
-    private readonly record struct OneLineScalar(int Start, int End, ScalarStyle Style, string Value);
+    /// <summary>A scalar on one line: its text range (quotes included), and where its value is (made a string only when read).</summary>
+    private readonly record struct OneLineScalar(int Start, int End, ScalarStyle Style, int ValueStart, int ValueLength)
+    {
+        public string Value(string text) => Style == ScalarStyle.SingleQuoted
+            ? text.Substring(ValueStart, ValueLength).Replace("''", "'", StringComparison.Ordinal)
+            : text.Substring(ValueStart, ValueLength);
+    }
 
     private sealed class LineScan(string text)
     {
@@ -237,7 +243,7 @@ internal static class SimpleDocumentScanner
             }
 
             var map = frames[^1];
-            map.CurrentKey = text.Substring(keyStart, keyLength);
+            map.CurrentKey = frames.Count <= 2 ? text.Substring(keyStart, keyLength) : null;
             var afterColon = keyStart + keyLength + 1;
             var value = afterColon + text.AsSpan(afterColon, lineEnd - afterColon).IndexOfAnyExcept(' ');
             if (value < afterColon || text[value] == '#')
@@ -300,12 +306,13 @@ internal static class SimpleDocumentScanner
 
             if (lineComment is not null && lineComment.Contains(MarkerKey, StringComparison.Ordinal) && MarkerScanner.ParseMarker(lineComment) is { } setter)
             {
-                markers.Add(new MarkedScalar(scalar.Start, scalar.End, line, scalar.Start - lineStart + 1, scalar.Style, InFlow: false, scalar.Value, setter, Document: 0));
+                markers.Add(new MarkedScalar(scalar.Start, scalar.End, line, scalar.Start - lineStart + 1, scalar.Style, InFlow: false, scalar.Value(text), setter, Document: 0));
             }
 
-            if (key is not null)
+            if (key is not null && ReadsIdentity(parent))
             {
-                Observe(parent, key, scalar.Style == ScalarStyle.Plain && scalar.Value is "~" or "null" or "Null" or "NULL" ? "" : scalar.Value);
+                var value = scalar.Value(text);
+                Observe(parent, key, scalar.Style == ScalarStyle.Plain && value is "~" or "null" or "Null" or "NULL" ? "" : value);
             }
 
             return true;
@@ -341,7 +348,7 @@ internal static class SimpleDocumentScanner
                     var close = rest[1..].IndexOfAny('"', '\\');
                     return close < 0 || rest[1 + close] == '\\'
                         ? null
-                        : new OneLineScalar(start, start + close + 2, ScalarStyle.DoubleQuoted, rest.Slice(1, close).ToString());
+                        : new OneLineScalar(start, start + close + 2, ScalarStyle.DoubleQuoted, start + 1, close);
                 case '\'':
                     for (var i = 1; i < rest.Length; i++)
                     {
@@ -356,7 +363,7 @@ internal static class SimpleDocumentScanner
                             continue;
                         }
 
-                        return new OneLineScalar(start, start + i + 1, ScalarStyle.SingleQuoted, rest[1..i].ToString().Replace("''", "'", StringComparison.Ordinal));
+                        return new OneLineScalar(start, start + i + 1, ScalarStyle.SingleQuoted, start + 1, i - 1);
                     }
 
                     return null;
@@ -374,7 +381,7 @@ internal static class SimpleDocumentScanner
                 return null;
             }
 
-            return new OneLineScalar(start, start + body.Length, ScalarStyle.Plain, body.ToString());
+            return new OneLineScalar(start, start + body.Length, ScalarStyle.Plain, start, body.Length);
         }
 
         private static bool IsPlainStart(ReadOnlySpan<char> rest) =>
@@ -531,6 +538,9 @@ internal static class SimpleDocumentScanner
                 Observe(frames[^1], key, "");
             }
         }
+
+        /// <summary>Whether <see cref="Observe"/> reads the entries of <paramref name="map"/>: the root mapping, or its metadata.</summary>
+        private bool ReadsIdentity(Frame map) => (frames.Count == 1 && ReferenceEquals(map, frames[0])) || IsMetadataEntry(map);
 
         /// <summary>The object identity: apiVersion and kind of the root mapping, name and namespace of its metadata (as MarkerScanner's IdentityTracker).</summary>
         private void Observe(Frame map, string key, string value)

@@ -56,6 +56,42 @@ public sealed class CandidateReaderTests
     }
 
     [Theory]
+    [InlineData("linux", false)]
+    [InlineData("linux", true)]
+    [InlineData("managed", false)]
+    [InlineData("managed", true)]
+    public void Files_above_a_megabyte_keep_their_own_bytes_and_the_files_after_them_theirs(string reader, bool ahead)
+    {
+        // A buffer grown past 1 MiB becomes the marked file's bytes, or is dropped (an unmarked file, one above the limit), and reading goes on in a new one.
+        using var tree = new SetterTestTree();
+        string File(int size, bool marked) => (marked ? $"image: a {Marker}\n" : "image: a\n").PadRight(size - 1, '#') + "\n";
+        var written = new[]
+        {
+            ("a.yaml", File(2 << 20, marked: true)),
+            ("b.yaml", File(100, marked: true)),
+            ("c.yaml", File(3 << 20, marked: false)),
+            ("d.yaml", File(1 << 20, marked: true)),
+            ("e.yaml", File(3 << 20, marked: true)),
+            ("e2-over-limit.yaml", File(5 << 20, marked: true)),
+            ("f.yaml", File(2 << 20, marked: true)),
+            ("g.yaml", File(200, marked: true)),
+        };
+        foreach (var (name, text) in written)
+        {
+            tree.Write(name, text);
+        }
+
+        using var screening = SetterTree.UseScreeningAhead(ahead);
+        var problems = new List<AutomationException>();
+        var files = SetterTree.ScreenedFiles(tree.Root, 4 << 20, tree.Log, problems, SetterTestTree.AsRead, Reader(reader)).ToList();
+
+        Assert.Empty(problems);
+        Assert.Equal(written.Where(w => w.Item1 is not ("c.yaml" or "e2-over-limit.yaml")), files.Select(f => (f.RelativePath, Encoding.UTF8.GetString(f.Bytes))));
+        Assert.Equal(["e2-over-limit.yaml: above the 4194304-byte file size limit; skipped."], tree.Log.Warnings);
+        Assert.Equal(files.Count, files.Select(f => f.Bytes).Distinct(ReferenceEqualityComparer.Instance).Count());
+    }
+
+    [Theory]
     [MemberData(nameof(Readers))]
     public void A_file_that_cannot_be_opened_is_an_IOException(string reader)
     {

@@ -89,7 +89,7 @@ public sealed class SetterTreeTests
 
         var problem = Assert.Single(plan.Problems);
         Assert.Equal((ErrorKind.ParserError, "SetterFileNotUtf8", latin1), (problem.Kind, problem.ErrorId, problem.Target));
-        Assert.Contains("line 3", problem.Message);
+        Assert.Contains($"line 3, byte {Encoding.UTF8.GetByteCount("# ok\n" + Marked + "name: caf")})", problem.Message);
         Assert.Equal(Updated, tree.Text("b-ok.yaml"));
     }
 
