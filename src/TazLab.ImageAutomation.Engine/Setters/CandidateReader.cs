@@ -20,8 +20,8 @@ internal enum ReadStatus
 
 /// <summary>
 /// Reads a candidate file into a buffer for screening without following a link and without blocking on a FIFO.
-/// Screening reads every candidate of a tree, so the system calls per file decide the speed: on Linux grep's open, stat,
-/// read, close, without grep's read of the end of the file, since the stat gives the size (<see cref="LinuxRead"/>);
+/// Screening reads every candidate of a tree, so the system calls per file decide the speed: on Linux an open, one read and
+/// a close for a file the listing reported regular, where grep also stats it and reads its end (<see cref="LinuxRead"/>);
 /// elsewhere .NET's file API with a stat first (<see cref="ManagedRead"/>).
 /// </summary>
 internal static class CandidateReader
@@ -39,18 +39,27 @@ internal static class CandidateReader
 
     public static bool LinuxReadSupported { get; } = OperatingSystem.IsLinux() && ONoFollow != 0;
 
+    /// <summary><see cref="Read(string, bool, ref byte[], int, out int)"/> of a path no listing vouches for: its type is stat'ed.</summary>
+    public static ReadStatus Read(string path, ref byte[] buffer, int limit, out int read) => Read(path, false, ref buffer, limit, out read);
+
     /// <summary>Reads with <see cref="LinuxRead"/> where supported, else <see cref="ManagedRead"/>.</summary>
+    /// <param name="listedRegular">The listing reported a regular file (its entry type), so no stat tells it from a FIFO.</param>
     /// <param name="limit">Reading stops after this many bytes; the buffer grows up to it.</param>
-    public static ReadStatus Read(string path, ref byte[] buffer, int limit, out int read) =>
-        LinuxReadSupported ? LinuxRead(path, ref buffer, limit, out read) : ManagedRead(path, ref buffer, limit, out read);
+    public static ReadStatus Read(string path, bool listedRegular, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadSupported ? LinuxRead(path, listedRegular, ref buffer, limit, out read) : ManagedRead(path, listedRegular, ref buffer, limit, out read);
 
     /// <exception cref="IOException">The file could not be opened or read.</exception>
-    internal static ReadStatus LinuxRead(string path, ref byte[] buffer, int limit, out int read) =>
-        LinuxReadAt(RelativeOpener.AsGiven, path, ref buffer, limit, out read);
+    internal static ReadStatus LinuxRead(string path, bool listedRegular, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadAt(RelativeOpener.AsGiven, path, listedRegular, ref buffer, limit, out read);
 
     /// <summary><see cref="LinuxRead"/> of <paramref name="path"/> relative to the open <paramref name="directory"/>.</summary>
+    /// <remarks>
+    /// A file listed regular is not stat'ed: a read of a regular file returns fewer bytes than asked only at its end (POSIX),
+    /// so the first short read is the end. Were it swapped for a FIFO since the listing, O_NONBLOCK still keeps the open and
+    /// the read from waiting. Anything else (a FIFO, a link, or an entry type the file system does not report) is stat'ed.
+    /// </remarks>
     /// <exception cref="IOException">The file could not be opened or read.</exception>
-    private static ReadStatus LinuxReadAt(int directory, string path, ref byte[] buffer, int limit, out int read)
+    private static ReadStatus LinuxReadAt(int directory, string path, bool listedRegular, ref byte[] buffer, int limit, out int read)
     {
         read = 0;
         var fd = LibC.OpenAt(directory, path, ONonBlock | LibC.OCloExec | ONoFollow);
@@ -62,7 +71,8 @@ internal static class CandidateReader
 
         try
         {
-            if (!IsRegularFile(fd, out var size))
+            long size = 0;
+            if (!listedRegular && !IsRegularFile(fd, out size))
             {
                 return ReadStatus.NotRegularFile;
             }
@@ -81,10 +91,16 @@ internal static class CandidateReader
                     return ReadStatus.Read;
                 }
 
-                var n = (int)LibC.Read(fd, ref buffer[read], buffer.Length - read);
+                var asked = buffer.Length - read;
+                var n = (int)LibC.Read(fd, ref buffer[read], asked);
                 if (n > 0)
                 {
                     read += n;
+                    if (listedRegular && n < asked)
+                    {
+                        return ReadStatus.Read;
+                    }
+
                     continue;
                 }
 
@@ -106,7 +122,8 @@ internal static class CandidateReader
 
     /// <exception cref="IOException">The file could not be opened or read.</exception>
     /// <exception cref="UnauthorizedAccessException">The file may not be read.</exception>
-    internal static ReadStatus ManagedRead(string path, ref byte[] buffer, int limit, out int read)
+    /// <param name="listedRegular">Not used: the managed listing does not tell a regular file from a FIFO.</param>
+    internal static ReadStatus ManagedRead(string path, bool listedRegular, ref byte[] buffer, int limit, out int read)
     {
         read = 0;
         var info = new FileInfo(path);
@@ -182,6 +199,6 @@ internal static class CandidateReader
     }
 
     /// <summary><see cref="LinuxRead"/> opening the file relative to the directory <paramref name="opener"/> holds.</summary>
-    internal static SetterTree.CandidateRead LinuxReadFrom(RelativeOpener opener) => (string path, ref byte[] buffer, int limit, out int read) =>
-        LinuxReadAt(opener.From(path, out var relative), relative, ref buffer, limit, out read);
+    internal static SetterTree.CandidateRead LinuxReadFrom(RelativeOpener opener) => (string path, bool listedRegular, ref byte[] buffer, int limit, out int read) =>
+        LinuxReadAt(opener.From(path, out var relative), relative, listedRegular, ref buffer, limit, out read);
 }

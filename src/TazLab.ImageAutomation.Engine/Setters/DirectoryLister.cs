@@ -14,7 +14,7 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 /// </summary>
 internal static class DirectoryLister
 {
-    private const byte DtUnknown = 0, DtDir = 4;
+    private const byte DtUnknown = 0, DtDir = 4, DtReg = 8;
     private const int EINTR = 4, EACCES = 13;
 
     // struct linux_dirent64: d_ino (8), d_off (8), d_reclen (2), d_type (1), d_name (NUL-terminated).
@@ -33,10 +33,13 @@ internal static class DirectoryLister
     [ThreadStatic]
     private static byte[]? listing;
 
-    /// <summary>The entries of <paramref name="directory"/> (full paths) that the walk enters or screens, in no particular order.</summary>
+    /// <summary>
+/// The entries of <paramref name="directory"/> (full paths) that the walk enters or screens, in no particular order;
+/// IsRegularFile when the entry type says so (Linux only: elsewhere, and on file systems without entry types, false).
+/// </summary>
     /// <exception cref="IOException">The directory could not be listed.</exception>
     /// <param name="opener">Where to open the directory from on Linux; null opens its path as given.</param>
-    public static List<(string Path, bool IsDirectory)> Entries(string directory, RelativeOpener? opener = null)
+    public static List<(string Path, bool IsDirectory, bool IsRegularFile)> Entries(string directory, RelativeOpener? opener = null)
     {
         if (linuxListSupported)
         {
@@ -53,9 +56,9 @@ internal static class DirectoryLister
         return ManagedEntries(directory);
     }
 
-    internal static List<(string Path, bool IsDirectory)> LinuxEntries(string directory, RelativeOpener? opener = null)
+    internal static List<(string Path, bool IsDirectory, bool IsRegularFile)> LinuxEntries(string directory, RelativeOpener? opener = null)
     {
-        var entries = new List<(string, bool)>();
+        var entries = new List<(string, bool, bool)>();
         var relative = directory;
         var fd = LibC.OpenAt(opener?.From(directory, out relative) ?? RelativeOpener.AsGiven, relative, ODirectory | LibC.OCloExec);
         if (fd < 0)
@@ -96,7 +99,7 @@ internal static class DirectoryLister
                     // A link (DT_LNK) is never entered; with a candidate name it is screened, which resolves it.
                     if (isDirectory ? name != ".git" : IsScreened(name))
                     {
-                        entries.Add((path, isDirectory));
+                        entries.Add((path, isDirectory, type == DtReg));
                     }
                 }
             }
@@ -116,8 +119,8 @@ internal static class DirectoryLister
         return new FileInfo(path).LinkTarget is null && Directory.Exists(path);
     }
 
-    internal static List<(string Path, bool IsDirectory)> ManagedEntries(string directory) =>
-        new FileSystemEnumerable<(string, bool)>(directory, (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory),
+    internal static List<(string Path, bool IsDirectory, bool IsRegularFile)> ManagedEntries(string directory) =>
+        new FileSystemEnumerable<(string, bool, bool)>(directory, (ref FileSystemEntry e) => (e.ToFullPath(), e.IsDirectory, false),
             new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false })
         {
             ShouldIncludePredicate = (ref FileSystemEntry e) => e.IsDirectory

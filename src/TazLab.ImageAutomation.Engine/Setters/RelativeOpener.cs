@@ -4,8 +4,9 @@ namespace TazLab.ImageAutomation.Engine.Setters;
 /// Where to open a path from, for a thread opening the walk's paths in walk order (Linux): a descriptor of the deepest
 /// directory the path shares with the one opened before it, and the rest of the path. Consecutive paths share their
 /// directory (files of one folder) or most of it (one app per folder), so the kernel resolves the shared part once
-/// per run instead of once per open, as grep's fts does opening each entry relative to its directory. Holds at most
-/// one descriptor, between opens too, until <see cref="Dispose"/>.
+/// per run instead of once per open, as grep's fts does opening each entry relative to its directory. The directories
+/// above the deepest stay open too (a few, <see cref="MaxHeld"/>), so that moving on to the next folder opens only it.
+/// Holds its descriptors between opens too, until <see cref="Dispose"/>.
 /// </summary>
 internal sealed class RelativeOpener : IDisposable
 {
@@ -14,34 +15,59 @@ internal sealed class RelativeOpener : IDisposable
 
     private const int OPath = 0x200000;
 
-    private string? directory;
+    /// <summary>Bounds the descriptors held however deep the tree is; a deeper one is opened from the shallowest held.</summary>
+    private const int MaxHeld = 16;
+
+    /// <summary>Directories open, each below the one before it.</summary>
+    private readonly List<(string Directory, int Fd)> held = [];
+
     private string? previous;
-    private int fd = -1;
 
     /// <summary>The descriptor to open <paramref name="path"/> (absolute) relative to, or <see cref="AsGiven"/>.</summary>
     public int From(string path, out string relative)
     {
         var shared = previous is null ? 0 : SharedDirectoryLength(previous, path);
         previous = path;
-        var within = fd >= 0 && Within(path, directory!);
-        if (shared > 0 && !(within && shared <= directory!.Length))
+        while (held.Count > 0 && !Within(path, held[^1].Directory))
         {
-            // Down into the directory shared with the path before (from the one held when it is below), or up out of it.
-            var next = path.Substring(0, shared);
-            var opened = fd >= 0 && Within(next, directory!) ? LibC.OpenAt(fd, next.Substring(directory!.Length + 1), OPath | LibC.OCloExec) : LibC.OpenAt(AsGiven, next, OPath | LibC.OCloExec);
-            Close();
-            (fd, directory, within) = (opened, next, opened >= 0);
-        }
-        else if (!within)
-        {
-            Close();
+            CloseDeepest();
         }
 
-        relative = within ? path.Substring(directory!.Length + 1) : path;
-        return within ? fd : AsGiven;
+        // Down into the directory shared with the path before, from the deepest held when it is below that.
+        if (shared > 0 && shared < path.Length && (held.Count == 0 || shared > held[^1].Directory.Length))
+        {
+            var next = path.Substring(0, shared);
+            var opened = held.Count > 0
+                ? LibC.OpenAt(held[^1].Fd, next.Substring(held[^1].Directory.Length + 1), OPath | LibC.OCloExec)
+                : LibC.OpenAt(AsGiven, next, OPath | LibC.OCloExec);
+            if (opened >= 0)
+            {
+                held.Add((next, opened));
+                if (held.Count > MaxHeld)
+                {
+                    LibC.Close(held[0].Fd);
+                    held.RemoveAt(0);
+                }
+            }
+        }
+
+        if (held.Count == 0)
+        {
+            relative = path;
+            return AsGiven;
+        }
+
+        relative = path.Substring(held[^1].Directory.Length + 1);
+        return held[^1].Fd;
     }
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        while (held.Count > 0)
+        {
+            CloseDeepest();
+        }
+    }
 
     private static bool Within(string path, string directory) =>
         path.Length > directory.Length + 1 && path[directory.Length] == '/' && path.StartsWith(directory, StringComparison.Ordinal);
@@ -63,12 +89,9 @@ internal sealed class RelativeOpener : IDisposable
         return (i == a.Length && i < b.Length && b[i] == '/') || (i == b.Length && i < a.Length && a[i] == '/') ? i : length;
     }
 
-    private void Close()
+    private void CloseDeepest()
     {
-        if (fd >= 0)
-        {
-            LibC.Close(fd);
-            fd = -1;
-        }
+        LibC.Close(held[^1].Fd);
+        held.RemoveAt(held.Count - 1);
     }
 }

@@ -272,7 +272,7 @@ internal static partial class SetterTree
                 {
                     try
                     {
-                        var screening = SetterTree.Screen(visit.Path, visit.Path, root, maxFileSize, reader, ref buffer);
+                        var screening = SetterTree.Screen(visit.Path, visit.Path, visit.IsListedRegular, root, maxFileSize, reader, ref buffer);
                         held = (screening.Content?.Length ?? 0) * (long)heldPerByte;
                         if (held > 0 && Interlocked.Add(ref heldBytes, held) > maxHeldBytes)
                         {

@@ -34,7 +34,7 @@ internal static partial class SetterTree
     private static readonly AsyncLocal<bool?> ScreeningAheadSetting = new();
 
     /// <summary>Reads a candidate into a buffer: <see cref="CandidateReader.Read"/>, or one of its two ways in tests.</summary>
-    internal delegate ReadStatus CandidateRead(string path, ref byte[] buffer, int limit, out int read);
+    internal delegate ReadStatus CandidateRead(string path, bool listedRegular, ref byte[] buffer, int limit, out int read);
 
     /// <summary>What screening one file gave: its bytes when marked, and then the walk's work on them
     /// (<see cref="Result"/>); or a warning or problem to report.</summary>
@@ -52,6 +52,9 @@ internal static partial class SetterTree
 
         /// <summary>A temporary file of an interrupted write: reported, never read.</summary>
         public bool IsLeftover { get; init; }
+
+        /// <summary>The listing reported a regular file (see <see cref="CandidateReader.Read"/>).</summary>
+        public bool IsListedRegular { get; init; }
 
         public Screening Screening { get; set; }
 
@@ -120,12 +123,12 @@ internal static partial class SetterTree
             }
 
             var readPath = file;
-            var screening = visit.IsScreened ? visit.Screening : Worked(Screen(file, file, root, maxFileSize, walkRead, ref buffer), file, file, root, work.Apply);
+            var screening = visit.IsScreened ? visit.Screening : Worked(Screen(file, file, visit.IsListedRegular, root, maxFileSize, walkRead, ref buffer), file, file, root, work.Apply);
             if (screening.Status == ReadStatus.Link)
             {
                 realRoot ??= RealPath(root);
                 readPath = LinkTarget(file, root, realRoot, linkedTargets, log);
-                screening = readPath is not null ? Worked(Screen(file, readPath, root, maxFileSize, read, ref buffer), file, readPath, root, work.Apply) : default;
+                screening = readPath is not null ? Worked(Screen(file, readPath, false, root, maxFileSize, read, ref buffer), file, readPath, root, work.Apply) : default;
             }
 
             if (screening.Warning is not null)
@@ -186,14 +189,14 @@ internal static partial class SetterTree
         name.EndsWith(".yaml", StringComparison.Ordinal) || name.EndsWith(".yml", StringComparison.Ordinal) || name.SequenceEqual("Kustomization");
 
     /// <summary>Reads <paramref name="readPath"/> (the file, or a link's target) and keeps its bytes only when they carry the token.</summary>
-    private static Screening Screen(string path, string readPath, string root, long maxFileSize, CandidateRead read, ref byte[] buffer)
+    private static Screening Screen(string path, string readPath, bool listedRegular, string root, long maxFileSize, CandidateRead read, ref byte[] buffer)
     {
         ReadStatus status;
         int length;
         try
         {
             // One byte over the limit tells a file above it from one exactly at it.
-            status = read(readPath, ref buffer, (int)maxFileSize + 1, out length);
+            status = read(readPath, listedRegular, ref buffer, (int)maxFileSize + 1, out length);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -248,7 +251,7 @@ internal static partial class SetterTree
     /// <param name="opener">Where directories are opened from (see <see cref="RelativeOpener"/>).</param>
     private static IEnumerable<Visit> Walk(string directory, RelativeOpener opener)
     {
-        List<(string Path, bool IsDirectory)> entries;
+        List<(string Path, bool IsDirectory, bool IsRegularFile)> entries;
         Exception? unlisted = null;
         try
         {
@@ -269,11 +272,11 @@ internal static partial class SetterTree
         }
 
         entries.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
-        foreach (var (path, isDirectory) in entries)
+        foreach (var (path, isDirectory, isRegularFile) in entries)
         {
             if (!isDirectory)
             {
-                yield return new Visit(path) { IsLeftover = AtomicFile.IsTemporaryName(Path.GetFileName(path.AsSpan())) };
+                yield return new Visit(path) { IsLeftover = AtomicFile.IsTemporaryName(Path.GetFileName(path.AsSpan())), IsListedRegular = isRegularFile };
                 continue;
             }
 

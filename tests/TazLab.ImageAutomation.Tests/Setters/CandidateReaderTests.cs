@@ -97,6 +97,64 @@ public sealed class CandidateReaderTests
     {
         byte[] buffer = new byte[16];
 
-        Assert.ThrowsAny<IOException>(() => Reader(reader)("/nonexistent/x.yaml", ref buffer, 100, out _));
+        Assert.ThrowsAny<IOException>(() => Reader(reader)("/nonexistent/x.yaml", false, ref buffer, 100, out _));
+    }
+
+    public static TheoryData<bool> Listings => new() { true, false };
+
+    /// <summary>Whether the listing said regular (no stat, the first short read is the end) or could not say (a stat first, the size it gives).</summary>
+    [Theory]
+    [MemberData(nameof(Listings))]
+    public void A_file_is_read_whole_to_the_limit_from_a_small_buffer_and_one_byte_over_it_is_the_limit(bool listedRegular)
+    {
+        using var tree = new SetterTestTree();
+        const int Limit = 100_001;
+        foreach (var size in new[] { 0, 1, 15, 16, 17, 4096, Limit - 1, Limit, Limit + 1, 3 * Limit })
+        {
+            var text = string.Concat(Enumerable.Range(0, size).Select(i => (char)('a' + (i % 26))));
+            var path = tree.Write($"f{size}.yaml", text);
+            var buffer = new byte[16];
+
+            var status = CandidateReader.LinuxRead(path, listedRegular, ref buffer, Limit, out var read);
+
+            Assert.Equal(size == 0 ? ReadStatus.Nothing : ReadStatus.Read, status);
+            Assert.Equal(Math.Min(size, Limit), read);
+            Assert.Equal(text[..Math.Min(size, Limit)], Encoding.UTF8.GetString(buffer, 0, read));
+            Assert.True(buffer.Length <= Limit);
+        }
+    }
+
+    [Fact]
+    public async Task A_fifo_swapped_in_after_the_listing_said_regular_is_not_waited_for()
+    {
+        using var tree = new SetterTestTree();
+        var fifo = tree.PathOf("fifo.yaml");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var status = await Task.Run(() =>
+        {
+            var buffer = new byte[16];
+            return CandidateReader.LinuxRead(fifo, true, ref buffer, 100, out _);
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ReadStatus.Nothing, status);
+    }
+
+    [Fact]
+    public void A_fifo_the_listing_did_not_call_regular_is_not_a_regular_file()
+    {
+        using var tree = new SetterTestTree();
+        var fifo = tree.PathOf("fifo.yaml");
+        using (var mkfifo = Process.Start("mkfifo", fifo))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var buffer = new byte[16];
+
+        Assert.Equal(ReadStatus.NotRegularFile, CandidateReader.LinuxRead(fifo, false, ref buffer, 100, out _));
     }
 }

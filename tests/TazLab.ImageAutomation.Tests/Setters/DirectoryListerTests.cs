@@ -26,13 +26,36 @@ public sealed class DirectoryListerTests
         File.CreateSymbolicLink(tree.PathOf("other-link"), "a.yaml");
         Directory.CreateSymbolicLink(tree.PathOf("dir-link"), "sub");
 
-        var byType = DirectoryLister.LinuxEntries(tree.Root).Order().ToList();
-        var byAttributes = DirectoryLister.ManagedEntries(tree.Root).Order().ToList();
+        var byType = DirectoryLister.LinuxEntries(tree.Root).Select(e => (e.Path, e.IsDirectory)).Order().ToList();
+        var byAttributes = DirectoryLister.ManagedEntries(tree.Root).Select(e => (e.Path, e.IsDirectory)).Order().ToList();
 
         Assert.Equal(byAttributes, byType);
         Assert.Contains((tree.PathOf("sub"), true), byType);
         Assert.Contains((tree.PathOf("file-link.yaml"), false), byType);
         Assert.DoesNotContain(byType, e => e.Path.EndsWith("dir-link", StringComparison.Ordinal) || e.Path.EndsWith(".git", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Only_regular_files_are_listed_regular_so_that_reading_them_needs_no_stat()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // entry types are read on Linux only
+        }
+
+        using var tree = new SetterTestTree();
+        tree.Write("a.yaml", "x: 1\n");
+        tree.Write("sub/c.yaml", "x: 1\n");
+        File.CreateSymbolicLink(tree.PathOf("file-link.yaml"), "a.yaml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", tree.PathOf("fifo.yaml")))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        var listed = DirectoryLister.LinuxEntries(tree.Root).ToDictionary(e => Path.GetFileName(e.Path), e => e.IsRegularFile);
+
+        Assert.Equal(new Dictionary<string, bool> { ["a.yaml"] = true, ["sub"] = false, ["file-link.yaml"] = false, ["fifo.yaml"] = false }, listed);
+        Assert.All(DirectoryLister.ManagedEntries(tree.Root), e => Assert.False(e.IsRegularFile));
     }
 
     [Fact]

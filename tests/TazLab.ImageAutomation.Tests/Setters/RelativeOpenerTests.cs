@@ -58,4 +58,50 @@ public sealed class RelativeOpenerTests
         Assert.Empty(SetterWalkTests.DescriptorsInto(tree.Root));
         Assert.True(fromDirectories >= paths.Count - 1, $"{fromDirectories} of {paths.Count} paths named relative to a directory");
     }
+
+    [Fact]
+    public void A_tree_deeper_than_the_descriptors_held_is_walked_down_and_up_with_every_path_named_right_and_a_bounded_number_held()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // descriptors are read through /proc
+        }
+
+        using var tree = new SetterTestTree();
+        var chain = string.Join("/", Enumerable.Range(0, 40).Select(i => $"d{i}"));
+        var paths = new List<string>();
+        for (var depth = 40; depth >= 0; depth -= 1)
+        {
+            // Down to each depth's two files, and from the deepest back up: siblings, then the parents' files.
+            var directory = string.Join("/", chain.Split('/').Take(depth));
+            foreach (var name in new[] { "x.yaml", "y.yaml" })
+            {
+                paths.Add(tree.Write(depth == 0 ? name : $"{directory}/{name}", "x: 1\n"));
+            }
+        }
+
+        paths = [.. paths.Order(StringComparer.Ordinal)];
+        var mostHeld = 0;
+        using (var opener = new RelativeOpener())
+        {
+            foreach (var path in paths.Concat(paths.AsEnumerable().Reverse()))
+            {
+                var fd = opener.From(path, out var relative);
+                if (fd != RelativeOpener.AsGiven)
+                {
+                    Assert.Equal(path, $"{new FileInfo($"/proc/self/fd/{fd}").LinkTarget}/{relative}");
+                    Assert.True(File.Exists(Path.Combine(new FileInfo($"/proc/self/fd/{fd}").LinkTarget!, relative)));
+                }
+                else
+                {
+                    Assert.Equal(path, relative);
+                }
+
+                mostHeld = Math.Max(mostHeld, SetterWalkTests.DescriptorsInto(tree.Root).Count());
+            }
+        }
+
+        Assert.InRange(mostHeld, 2, 16);
+        Assert.Empty(SetterWalkTests.DescriptorsInto(tree.Root));
+    }
 }

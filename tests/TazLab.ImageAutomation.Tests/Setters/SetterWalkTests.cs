@@ -108,7 +108,7 @@ public sealed class SetterWalkTests
         }
 
         // Deleted between the listing and the open, as another process might; and refused, as a file of another user is.
-        SetterTree.CandidateRead read = (string path, ref byte[] buffer, int limit, out int length) =>
+        SetterTree.CandidateRead read = (string path, bool listedRegular, ref byte[] buffer, int limit, out int length) =>
         {
             if (path.EndsWith("7.yaml", StringComparison.Ordinal))
             {
@@ -117,7 +117,7 @@ public sealed class SetterWalkTests
 
             return path.EndsWith("5.yaml", StringComparison.Ordinal)
                 ? throw new UnauthorizedAccessException("Permission denied")
-                : CandidateReader.Read(path, ref buffer, limit, out length);
+                : CandidateReader.Read(path, listedRegular, ref buffer, limit, out length);
         };
         var problems = new List<AutomationException>();
         var order = LexicalOrder(tree.Root, tree.Root).ToList();
@@ -145,8 +145,8 @@ public sealed class SetterWalkTests
         tree.Write("c.yaml", "image: a\n");
         tree.Write("d/y.yaml", $"image: a {Marker}\n");
         File.SetUnixFileMode(tree.PathOf("b"), UnixFileMode.None);
-        SetterTree.CandidateRead read = (string path, ref byte[] buffer, int limit, out int length) =>
-            path.EndsWith("c.yaml", StringComparison.Ordinal) ? throw new IOException("Input/output error") : CandidateReader.Read(path, ref buffer, limit, out length);
+        SetterTree.CandidateRead read = (string path, bool listedRegular, ref byte[] buffer, int limit, out int length) =>
+            path.EndsWith("c.yaml", StringComparison.Ordinal) ? throw new IOException("Input/output error") : CandidateReader.Read(path, listedRegular, ref buffer, limit, out length);
         var problems = new List<AutomationException>();
         try
         {
@@ -248,10 +248,10 @@ public sealed class SetterWalkTests
         }
 
         var reads = 0;
-        SetterTree.CandidateRead read = (string path, ref byte[] buffer, int limit, out int length) =>
+        SetterTree.CandidateRead read = (string path, bool listedRegular, ref byte[] buffer, int limit, out int length) =>
         {
             Interlocked.Increment(ref reads);
-            return CandidateReader.Read(path, ref buffer, limit, out length);
+            return CandidateReader.Read(path, listedRegular, ref buffer, limit, out length);
         };
         using var way = SetterTree.UseScreeningAhead(true);
 
@@ -275,8 +275,8 @@ public sealed class SetterWalkTests
             tree.Write($"f{i:d3}.yaml", $"image: a {Marker}\n");
         }
 
-        SetterTree.CandidateRead read = (string path, ref byte[] buffer, int limit, out int length) =>
-            path.EndsWith("f300.yaml", StringComparison.Ordinal) ? throw new InvalidOperationException("a defect") : CandidateReader.Read(path, ref buffer, limit, out length);
+        SetterTree.CandidateRead read = (string path, bool listedRegular, ref byte[] buffer, int limit, out int length) =>
+            path.EndsWith("f300.yaml", StringComparison.Ordinal) ? throw new InvalidOperationException("a defect") : CandidateReader.Read(path, listedRegular, ref buffer, limit, out length);
         var seen = new List<string>();
         using var way = SetterTree.UseScreeningAhead(ahead);
 
