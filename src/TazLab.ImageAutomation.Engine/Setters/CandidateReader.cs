@@ -54,8 +54,8 @@ internal static class CandidateReader
 
     /// <summary><see cref="LinuxRead"/> of <paramref name="path"/> relative to the open <paramref name="directory"/>.</summary>
     /// <remarks>
-    /// A file listed regular is not stat'ed: a read of a regular file returns fewer bytes than asked only at its end (POSIX),
-    /// so the first short read is the end. Were it swapped for a FIFO since the listing, O_NONBLOCK still keeps the open and
+    /// A file listed regular is stat'ed only when it fills the buffer (to size it once): a read of a regular file returns
+    /// fewer bytes than asked only at its end (POSIX), so the first short read is the end. Were it swapped for a FIFO since the listing, O_NONBLOCK still keeps the open and
     /// the read from waiting. Anything else (a FIFO, a link, or an entry type the file system does not report) is stat'ed.
     /// </remarks>
     /// <exception cref="IOException">The file could not be opened or read.</exception>
@@ -84,6 +84,12 @@ internal static class CandidateReader
                 if (size > 0 && read == size)
                 {
                     return ReadStatus.Read;
+                }
+
+                // A listed file that fills the buffer is a large one: its size, read once, grows the buffer to fit it.
+                if (read == buffer.Length && size == 0 && listedRegular && !IsRegularFile(fd, out size))
+                {
+                    return ReadStatus.NotRegularFile;
                 }
 
                 if (read == buffer.Length && !Grow(ref buffer, limit, size))

@@ -124,6 +124,22 @@ public sealed class CandidateReaderTests
         }
     }
 
+    /// <summary>One array of the file's size, not a series of doublings (a large marked file's buffer becomes its bytes uncopied).</summary>
+    [Theory]
+    [MemberData(nameof(Listings))]
+    public void A_file_larger_than_the_buffer_grows_it_once_to_its_size(bool listedRegular)
+    {
+        using var tree = new SetterTestTree();
+        const int Size = 100_000;
+        var path = tree.Write("large.yaml", new string('a', Size));
+        var buffer = new byte[16];
+
+        Assert.Equal(ReadStatus.Read, CandidateReader.LinuxRead(path, listedRegular, ref buffer, 1_000_000, out var read));
+
+        Assert.Equal(Size, read);
+        Assert.Equal(Size, buffer.Length);
+    }
+
     [Fact]
     public async Task A_fifo_swapped_in_after_the_listing_said_regular_is_not_waited_for()
     {
