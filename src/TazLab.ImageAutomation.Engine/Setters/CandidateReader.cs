@@ -55,8 +55,9 @@ internal static class CandidateReader
     /// <summary><see cref="LinuxRead"/> of <paramref name="path"/> relative to the open <paramref name="directory"/>.</summary>
     /// <remarks>
     /// A file listed regular is stat'ed only when it fills the buffer (to size it once): a read of a regular file returns
-    /// fewer bytes than asked only at its end (POSIX), so the first short read is the end. Were it swapped for a FIFO since the listing, O_NONBLOCK still keeps the open and
-    /// the read from waiting. Anything else (a FIFO, a link, or an entry type the file system does not report) is stat'ed.
+    /// fewer bytes than asked only at its end (POSIX), so the first short read is the end. Were it swapped for a FIFO since
+    /// the listing, O_NONBLOCK still keeps the open and the read from waiting. Anything else (a FIFO, a link, or an entry
+    /// type the file system does not report) is stat'ed.
     /// </remarks>
     /// <exception cref="IOException">The file could not be opened or read.</exception>
     private static ReadStatus LinuxReadAt(int directory, string path, bool listedRegular, ref byte[] buffer, int limit, out int read)

@@ -34,9 +34,9 @@ internal static class DirectoryLister
     private static byte[]? listing;
 
     /// <summary>
-/// The entries of <paramref name="directory"/> (full paths) that the walk enters or screens, in no particular order;
-/// IsRegularFile when the entry type says so (Linux only: elsewhere, and on file systems without entry types, false).
-/// </summary>
+    /// The entries of <paramref name="directory"/> (full paths) that the walk enters or screens, in no particular order;
+    /// IsRegularFile when the entry type says so (Linux only: elsewhere, and on file systems without entry types, false).
+    /// </summary>
     /// <exception cref="IOException">The directory could not be listed.</exception>
     /// <param name="opener">Where to open the directory from on Linux; null opens its path as given.</param>
     public static List<(string Path, bool IsDirectory, bool IsRegularFile)> Entries(string directory, RelativeOpener? opener = null)
